@@ -17,7 +17,12 @@ class Branch(models.Model):
     code = models.CharField(_("branch code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent branch"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("parent branch"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     path = models.CharField(max_length=500, db_index=True, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)

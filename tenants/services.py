@@ -92,6 +92,7 @@ def bank_create(*, slug: str, name: str, domain: str | None = None) -> BankCreat
     domain = (domain or bank_domain_default(slug)).lower()
     _bank_validate(slug=slug, name=name, domain=domain)
     connection.set_schema_to_public()
+    template_ensure()  # outside the transaction: the first time, it runs every migration
     with transaction.atomic():
         spare = Bank.objects.select_for_update(skip_locked=True).filter(kind=Bank.Kind.SPARE).first()
         if spare is not None:
@@ -100,7 +101,6 @@ def bank_create(*, slug: str, name: str, domain: str | None = None) -> BankCreat
             bank.slug, bank.name, bank.kind = slug, name, Bank.Kind.BANK
             bank.save()
         else:
-            template_ensure()
             bank = Bank(schema_name=slug, slug=slug, name=name)
             bank.save(verbosity=0)
         Domain.objects.create(domain=domain, tenant=bank, is_primary=True)

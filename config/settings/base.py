@@ -59,11 +59,15 @@ TENANT_APPS = [
     "modelcluster",
     "taggit",
 ]
-INSTALLED_APPS = list(SHARED_APPS) + [a for a in TENANT_APPS if a not in SHARED_APPS] + [
-    "django_filters",
-    "django_htmx",
-    "template_partials",
-]
+INSTALLED_APPS = (
+    list(SHARED_APPS)
+    + [a for a in TENANT_APPS if a not in SHARED_APPS]
+    + [
+        "django_filters",
+        "django_htmx",
+        "template_partials",
+    ]
+)
 
 TENANT_MODEL = "tenants.Bank"
 TENANT_DOMAIN_MODEL = "tenants.Domain"

@@ -15,3 +15,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 BANK_SPARE_SCHEMAS = 0
+# Tests roll back each test's transaction, which also rolls back `SET search_path`; django-tenants
+# must therefore set the schema on every query instead of trusting its memory of the last SET.
+TENANT_LIMIT_SET_CALLS = False
+AXES_ENABLED = True

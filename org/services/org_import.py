@@ -287,9 +287,7 @@ def _validate_branches(rows: list[Row], existing: dict[str, int | None], errors:
         row = item["_line"]
         parent = item["parent_code"]
         if parent and parent not in parent_of:
-            errors.append(
-                RowError(row.sheet, row.line, _("parent branch %(code)s does not exist.") % {"code": parent})
-            )
+            errors.append(RowError(row.sheet, row.line, _("parent branch %(code)s does not exist.") % {"code": parent}))
             continue
         seen, current = {code}, parent
         while current:
