@@ -36,7 +36,7 @@ def _check(url: str) -> None:
     try:
         with psycopg.connect(_libpq_url(url), connect_timeout=5) as conn:
             conn.execute("select 1")
-    except Exception as exc:  # noqa: BLE001 - any failure is reported the same way, in one line
+    except Exception as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
         _fail(f"cannot reach the database at {_redacted(url)}: {reason}")
 
@@ -94,7 +94,7 @@ def database_url() -> str:
         return url
     try:
         url = start()
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         _fail(f"cannot start the embedded PostgreSQL under {PGDATA}: {exc}")
     _check(url)
     return url

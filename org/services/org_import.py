@@ -162,12 +162,12 @@ def _add_table(
     rows = iter(rows)
     header_line = 0
     headers: list[str] = []
-    for header_line, raw in enumerate(rows, start=1):
+    while not any(headers):  # the first non-empty row names the columns
+        raw = next(rows, None)
+        if raw is None:
+            return  # an empty sheet
+        header_line += 1
         headers = [_cell(h) for h in raw]
-        if any(headers):
-            break
-    else:
-        return  # an empty sheet
     kind = kind or _kind_of(headers)
     if kind is None and skip_unknown:
         return  # e.g. a sheet of notes in the workbook
@@ -365,9 +365,7 @@ def _validate_staff(
 
 def org_import_validate(org_file: OrgFile, *, photos_dir: Path | None = None, progress=None) -> tuple[_Plan, list]:
     errors: list[RowError] = []
-    existing_parents = {
-        code: parent for code, parent in Branch.objects.values_list("code", "parent__code").iterator(chunk_size=5000)
-    }
+    existing_parents = dict(Branch.objects.values_list("code", "parent__code").iterator(chunk_size=5000))
     branches = _validate_branches(org_file.branches, existing_parents, errors)
     if progress:
         progress(len(org_file.branches))
