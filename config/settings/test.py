@@ -19,3 +19,5 @@ BANK_SPARE_SCHEMAS = 0
 # must therefore set the schema on every query instead of trusting its memory of the last SET.
 TENANT_LIMIT_SET_CALLS = False
 AXES_ENABLED = True
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
