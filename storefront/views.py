@@ -1,17 +1,76 @@
-from django.http import Http404
-from django.shortcuts import render
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from storefront.selectors import staff_for_code
+from cms.models import Article, BillPaymentService, Product
+from storefront import cache as page_cache
+from storefront.selectors import seconds_until_catalog_changes, staff_for_code, storefront_public
+from storefront.tracking import outbound_click_record
 
 
 @require_GET
-def staff_card(request, code: str):
-    """`/s/<code>`: the staff member's public card (the storefront issue turns it into their page)."""
+def storefront_page(request, code: str):
+    """`/s/<code>`: the staff member's published page (served from cache when nothing changed)."""
+    language = get_language()
+    cached = page_cache.page_get(code, language)
+    if cached is not None:
+        return HttpResponse(cached)
+    version = page_cache.content_version()
     staff = staff_for_code(code=code)
     if staff is None:
         raise Http404
-    return render(request, "storefront/staff_card.html", {"staff": staff, "bank": request.tenant})
+    storefront, template = storefront_public(staff=staff)
+    og_image = ""
+    if staff.photo:
+        og_image = request.build_absolute_uri(staff.photo.url)
+    context = {
+        "page_staff": staff,
+        "page_code": staff.code,
+        "page_url": request.build_absolute_uri(),
+        "body": storefront.body if storefront else [],
+        "locked_top": template.locked_top if template else [],
+        "locked_bottom": template.locked_bottom if template else [],
+        "og_description": f"{staff.title or staff.get_role_display()} · {staff.branch.name}",
+        "og_image": og_image,
+        # A page with no blocks of its own still shows who the customer is talking to.
+        "fallback_card": {"show_wechat": True, "show_address": True},
+    }
+    content = render_to_string("storefront/page.html", context, request=request).encode()
+    seconds = seconds_until_catalog_changes() or page_cache.MAX_SECONDS
+    page_cache.page_set(code, language, version, content, seconds)
+    return HttpResponse(content)
+
+
+@require_GET
+def outbound(request, code: str, kind: str, item_id: int):
+    """The tracked way out to a product's or bill's URL. Only URLs from the bank's own catalog are
+    ever redirected to (never one from the request), so this is no open redirect."""
+    staff = staff_for_code(code=code)
+    if staff is None:
+        raise Http404
+    if kind == "product":
+        item = Product.objects.on_sale().filter(pk=item_id).exclude(link_url="").first()
+        url = item.link_url if item else None
+    elif kind == "bill":
+        item = BillPaymentService.objects.filter(live=True, pk=item_id).first()
+        url = item.payment_url if item else None
+    else:
+        raise Http404
+    if url is None:
+        raise Http404
+    outbound_click_record(request=request, staff=staff, kind=kind, item=item)
+    return HttpResponseRedirect(url)
+
+
+@require_GET
+def article(request, code: str, article_id: int):
+    staff = staff_for_code(code=code)
+    if staff is None:
+        raise Http404
+    item = get_object_or_404(Article.objects.filter(live=True), pk=article_id)
+    return render(request, "cms/article.html", {"object": item, "page_code": staff.code, "page_staff": staff})
 
 
 def not_found(request, exception=None):

@@ -43,6 +43,7 @@ TENANT_APPS = [
     "django.contrib.admin",
     "axes",
     "org",
+    "cms",
     "storefront",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

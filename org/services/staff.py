@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from org.models import AuditLog, Branch, Staff
+from org import signals as org_signals
 
 # No 0/o, 1/l/i: codes are read off posters and typed by hand.
 CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
@@ -99,6 +100,7 @@ def staff_create(
         must_change_password=True,
     )
     staff_role_apply(staff=staff)
+    org_signals.staff_created.send(sender=Staff, staff_ids=[staff.pk])
     return staff, password
 
 

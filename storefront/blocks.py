@@ -1,0 +1,16 @@
+"""The stream a manager's page is made of: the shared library in `cms.blocks`, plus the blocks
+other apps define for themselves (they are added here as those apps arrive)."""
+
+from wagtail import blocks
+
+from cms.blocks import manager_block_types
+
+MAX_BLOCKS = 30
+
+
+class StorefrontBlocks(blocks.StreamBlock):
+    def __init__(self, local_blocks=None, **kwargs):
+        super().__init__(local_blocks=[*manager_block_types(), *(local_blocks or [])], **kwargs)
+
+    class Meta:
+        max_num = MAX_BLOCKS

@@ -1,0 +1,50 @@
+"""Whole-response caching of public storefront pages.
+
+A cache hit must touch no database at all (the host → bank lookup is cached in process), which is
+what lets `/s/<code>` run near a bare Django view. An entry is keyed by bank (the cache key
+function), code and language, and carries the bank's *content version*: anything that can change
+what pages show (catalog, brand, templates, branches, staff) bumps the version, and entries built
+for an older version are rebuilt. Publishing one page drops just that page's entries. The cache is
+never needed for correctness: a miss renders from the database.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.core.cache import cache
+
+VERSION_KEY = "storefront:content-version"
+MAX_SECONDS = 600
+
+
+def content_version() -> str:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = secrets.token_hex(4)
+        cache.add(VERSION_KEY, version, None)
+        version = cache.get(VERSION_KEY, version)
+    return version
+
+
+def content_changed(**kwargs) -> None:
+    """Every page of the current bank is stale (a signal receiver, hence **kwargs)."""
+    cache.set(VERSION_KEY, secrets.token_hex(4), None)
+
+
+def _key(code: str, language: str) -> str:
+    return f"storefront:page:{code}:{language}"
+
+
+def page_get(code: str, language: str) -> bytes | None:
+    entry = cache.get(_key(code, language))
+    if entry is None or entry[0] != content_version():
+        return None
+    return entry[1]
+
+
+def page_set(code: str, language: str, version: str, content: bytes, seconds: int) -> None:
+    cache.set(_key(code, language), (version, content), max(1, min(seconds, MAX_SECONDS)))
+
+
+def page_forget(code: str) -> None:
+    cache.delete_many([_key(code, language) for language, _name in settings.LANGUAGES])
