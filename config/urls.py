@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/change/", org_views.password_change, name="password_change"),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("workspace/page/", include("storefront.builder_urls")),
     path("workspace/", include("org.urls")),
     path("s/", include("storefront.urls")),
 ]
@@ -28,4 +29,4 @@ if settings.DEBUG:
 
 urlpatterns += [path("", include(wagtail_urls))]
 
-handler404 = "storefront.views.not_found"
+handler404 = "storefront.views.public.not_found"

@@ -14,4 +14,4 @@ class StorefrontConfig(AppConfig):
         staff_created.connect(receivers.storefronts_for_new_staff, dispatch_uid="storefronts_for_new_staff")
         receivers.cache_invalidation_connect()
         everyone = ("manager", "branch_head", "hq_admin")
-        section_register(Section("page", _("My page"), "storefront:builder", everyone, order=5))
+        section_register(Section("page", _("My page"), "builder:home", everyone, order=5))

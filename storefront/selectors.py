@@ -33,3 +33,42 @@ def seconds_until_catalog_changes(*, now=None) -> int | None:
     if not moments:
         return None
     return max(1, int((min(moments) - now).total_seconds()) + 1)
+
+
+def builder_rows(*, draft: Storefront, template: StorefrontTemplate | None) -> list[dict]:
+    """The rows the builder lists: locked template blocks (not editable) around the manager's own."""
+    from django.utils.html import strip_tags
+    from django.utils.text import Truncator
+
+    def summary(block) -> str:
+        value = block.value
+        if block.block_type == "product_shelf":
+            if value.get("mode") == "category":
+                return str(dict(Product.Category.choices).get(value.get("category"), ""))
+            return "、".join(p.name for p in value.get("products") or [] if p)
+        if block.block_type == "bill_payments":
+            return "、".join(s.name for s in value.get("services") or [] if s)
+        if block.block_type == "intro":
+            return Truncator(value.get("text", "")).chars(40)
+        if block.block_type == "rich_text":
+            return Truncator(strip_tags(value.source)).chars(40)
+        if block.block_type == "banner":
+            return value.get("alt", "")
+        return value.get("title", "") if hasattr(value, "get") else ""
+
+    def rows(stream, locked):
+        return [
+            {
+                "id": block.id,
+                "type": block.block_type,
+                "label": block.block.label,
+                "title": block.value.get("title", "") if hasattr(block.value, "get") else "",
+                "summary": summary(block),
+                "locked": locked,
+            }
+            for block in stream
+        ]
+
+    top = rows(template.locked_top, True) if template else []
+    bottom = rows(template.locked_bottom, True) if template else []
+    return top + rows(draft.body, False) + bottom
