@@ -128,7 +128,7 @@ def _block_form(request, form, *, action: str, block_id: str | None = None, stat
     template = "storefront/builder_block_form.html"
     if request.htmx:
         template += "#form"
-    label = dict((name, label) for name, label in _block_labels()).get(form.block_type, form.block_type)
+    label = dict(_block_labels()).get(form.block_type, form.block_type)
     return render(
         request,
         template,
