@@ -40,7 +40,8 @@ class CompliantTextBlock(blocks.TextBlock):
 
 
 class ProductShelfValue(blocks.StructValue):
-    def products(self):
+    # Not called `products`: templates look up dict keys before methods, and that is the field.
+    def products_on_sale(self):
         """The products to show, in the manager's order: only live, on-sale ones."""
         from cms.models import Product
 
@@ -94,7 +95,7 @@ class ProductShelfBlock(blocks.StructBlock):
 
 
 class BillPaymentValue(blocks.StructValue):
-    def services(self):
+    def services_live(self):
         from cms.models import BillPaymentService
 
         chosen = [s for s in self.get("services") or [] if s is not None]
@@ -178,7 +179,7 @@ class BannerBlock(blocks.StructBlock):
 
 
 class ArticlesValue(blocks.StructValue):
-    def articles(self):
+    def latest_articles(self):
         from cms.models import Article
 
         qs = Article.objects.filter(live=True)

@@ -37,6 +37,21 @@ def can_manage_staff(*, viewer: Staff) -> bool:
     return viewer.role in (Staff.Role.BRANCH_HEAD, Staff.Role.HQ_ADMIN)
 
 
+def staff_password_issuable(*, viewer: Staff) -> QuerySet[Staff]:
+    """Staff whose password the viewer may replace with a one-time password. Whoever issues one can
+    log in with it, so only head office may do that to a head-office admin."""
+    if not can_manage_staff(viewer=viewer):
+        return Staff.objects.none()
+    qs = staff_visible(viewer=viewer)
+    if viewer.role != Staff.Role.HQ_ADMIN:
+        qs = qs.exclude(role=Staff.Role.HQ_ADMIN)
+    return qs
+
+
+def can_issue_password(*, viewer: Staff, member: Staff) -> bool:
+    return staff_password_issuable(viewer=viewer).filter(pk=member.pk).exists()
+
+
 def can_import_org(*, viewer: Staff) -> bool:
     return viewer.role == Staff.Role.HQ_ADMIN
 

@@ -1,6 +1,6 @@
 from django.db.models import Q, QuerySet
 
-from org.access import staff_visible
+from org.access import staff_password_issuable, staff_visible
 from org.models import ImportJob, Staff
 
 
@@ -13,7 +13,7 @@ def staff_list(*, viewer: Staff, query: str = "") -> QuerySet[Staff]:
 
 def staff_awaiting_password(*, viewer: Staff) -> QuerySet[Staff]:
     """Staff in scope who were imported and have never been given a password."""
-    return staff_visible(viewer=viewer).filter(left_at__isnull=True, user__password__startswith="!")
+    return staff_password_issuable(viewer=viewer).filter(left_at__isnull=True, user__password__startswith="!")
 
 
 def import_job_list(*, limit: int = 10) -> QuerySet[ImportJob]:

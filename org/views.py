@@ -3,7 +3,7 @@ import csv
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -37,8 +37,10 @@ class LoginView(auth_views.LoginView):
 @require_http_methods(["GET", "POST"])
 @workspace_view
 def password_change(request):
-    """Choose a new password. Forced after a one-time password, so the old one is not asked for."""
-    form = SetPasswordForm(request.user, request.POST or None)
+    """Choose a new password. After a one-time password (forced) the old one is not asked for;
+    a voluntary change asks for the current password, so a borrowed session cannot take over."""
+    form_class = SetPasswordForm if request.staff.must_change_password else PasswordChangeForm
+    form = form_class(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         form.save()
         update_session_auth_hash(request, form.user)
@@ -98,7 +100,7 @@ def staff_detail(request, staff_id: int):
         action = request.POST.get("action")
         if member.has_left:
             messages.error(request, _("This colleague has left."))
-        elif action == "password":
+        elif action == "password" and access.can_issue_password(viewer=request.staff, member=member):
             context["password"] = one_time_password_issue(staff=member, actor=request.staff)
         elif action == "leave" and access.can_record_departure(viewer=request.staff) and member != request.staff:
             departure_form = DepartureForm(request.POST, staff=member, visible=visible)
@@ -112,6 +114,7 @@ def staff_detail(request, staff_id: int):
         else:
             raise PermissionDenied
     context["can_record_departure"] = access.can_record_departure(viewer=request.staff) and member != request.staff
+    context["can_issue_password"] = access.can_issue_password(viewer=request.staff, member=member)
     response = render(request, "org/staff_detail.html", context)
     if context["password"]:
         response["Cache-Control"] = "no-store"

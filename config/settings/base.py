@@ -124,7 +124,9 @@ WSGI_APPLICATION = "config.wsgi.application"
 # --- Database: DATABASE_URL, or the embedded PostgreSQL that `config.devdb` starts ---------------
 DATABASES = {"default": database_config(env, BASE_DIR)}
 
-# --- Cache: Redis when REDIS_URL is set, else local memory. Keys are per bank. -----------------
+# --- Cache: Redis when REDIS_URL is set, else files under .data/cache. Keys are per bank. ---------
+# The cache is shared by every process (web workers, task worker, commands), so invalidation seen
+# by one is seen by all; an in-process cache would not be. Redis is the production choice.
 REDIS_URL = env("REDIS_URL", default="")
 _cache_keys = {
     "KEY_FUNCTION": "django_tenants.cache.make_key",
@@ -144,8 +146,9 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "OPTIONS": {"MAX_ENTRIES": 50_000},
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env("CACHE_DIR", default=str(BASE_DIR / ".data" / "cache")),
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
             **_cache_keys,
         }
     }

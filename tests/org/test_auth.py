@@ -149,9 +149,7 @@ def test_lockout_of_one_account_leaves_colleagues_alone(bank, bank_client):
     assert login(bank_client, colleague.employee_no, PASSWORD).status_code == 302
 
 
-def test_lockout_at_one_bank_does_not_lock_the_same_username_at_another(
-    bank, bank_client, other_client, in_other_bank
-):
+def test_lockout_at_one_bank_does_not_lock_the_same_username_at_another(bank, bank_client, other_client, in_other_bank):
     StaffFactory(employee_no="E-LOCK-1")
     with in_other_bank():
         StaffFactory(employee_no="E-LOCK-1")
@@ -226,9 +224,7 @@ def test_one_time_password_is_shown_once_uncached_and_audited(bank, bank_client,
     assert 'class="otp' not in again.content.decode()
 
 
-def test_one_time_password_login_must_choose_a_new_password_before_the_workspace(
-    bank, bank_client, head_and_member
-):
+def test_one_time_password_login_must_choose_a_new_password_before_the_workspace(bank, bank_client, head_and_member):
     head, member = head_and_member
     password = issue_one_time_password(bank_client, head, member)
     browser = fresh_client(bank_client)
@@ -324,3 +320,16 @@ def test_bulk_one_time_passwords_let_imported_staff_log_in(bank, bank_client):
     browser = fresh_client(bank_client)
     assert login(browser, imported.employee_no, password).status_code == 302
     assert browser.get("/workspace/")["Location"] == f"{PASSWORD_CHANGE}?next=/workspace/"
+
+
+def test_a_voluntary_password_change_asks_for_the_current_password(bank, bank_client):
+    member = StaffFactory()
+    bank_client.force_login(member.user)
+    new = {"new_password1": "Lantern-harbour-77", "new_password2": "Lantern-harbour-77"}
+    refused = bank_client.post("/accounts/password/change/", new)
+    assert refused.status_code == 200
+    assert "old_password" in refused.context["form"].errors
+    accepted = bank_client.post("/accounts/password/change/", {**new, "old_password": PASSWORD})
+    assert accepted.status_code == 302
+    member.user.refresh_from_db()
+    assert member.user.check_password("Lantern-harbour-77")

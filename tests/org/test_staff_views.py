@@ -39,6 +39,11 @@ def csv_rows(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
+def listed(response) -> set[str]:
+    """Names of the people linked in a staff list (the search box echoes the query, so look at links)."""
+    return set(re.findall(r'<a href="/workspace/staff/\d+/">([^<]+)</a>', response.content.decode()))
+
+
 def png_bytes(size=(32, 32)) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", size, (200, 30, 30)).save(buffer, format="PNG")
@@ -48,8 +53,8 @@ def png_bytes(size=(32, 32)) -> bytes:
 @pytest.fixture
 def org(bank):
     """HQ ─┬─ 0101 (branch head + staff) ── 0101001 (sub-branch staff)
-           ├─ 01011 (a sibling whose code starts like 0101: must stay out of 0101's scope)
-           └─ 0102 (sibling)"""
+    ├─ 01011 (a sibling whose code starts like 0101: must stay out of 0101's scope)
+    └─ 0102 (sibling)"""
     branch = BranchFactory(code="0101", name="八一支行")
     sub_branch = BranchFactory(code="0101001", name="八一支行营业部", parent=branch)
     look_alike = BranchFactory(code="01011", name="相似编码支行")
@@ -118,11 +123,6 @@ def test_head_office_admin_sees_everyone(bank_client, org):
         assert bank_client.get(detail_url(member)).status_code == 200, key
 
 
-def listed(response) -> set[str]:
-    """Names of the people linked in a staff list (the search box echoes the query, so look at links)."""
-    return set(re.findall(r'<a href="/workspace/staff/\d+/">([^<]+)</a>', response.content.decode()))
-
-
 def test_staff_list_search_matches_name_employee_number_and_branch(bank_client, org):
     bank_client.force_login(org["hq"].user)
 
@@ -178,6 +178,36 @@ def test_branch_head_issues_one_time_password_for_staff_in_sub_branch(bank_clien
     member.user.refresh_from_db()
     assert member.user.check_password(password)
     assert AuditLog.objects.filter(action="password.issue", target_id=str(member.pk), actor=org["head"]).count() == 1
+
+
+def test_branch_head_cannot_take_over_a_head_office_admin_in_their_branch(bank_client, org):
+    """Whoever issues a one-time password can log in with it: a branch head must not be able to do
+    that to a head-office admin who happens to sit in their branch."""
+    admin_here = StaffFactory(branch=org["sub"].branch, role=Staff.Role.HQ_ADMIN, name="驻点管理员")
+    without_password(StaffFactory(branch=org["sub"].branch, role=Staff.Role.HQ_ADMIN, name="新来的管理员"))
+    bank_client.force_login(org["head"].user)
+
+    page = bank_client.get(detail_url(admin_here))
+    response = bank_client.post(detail_url(admin_here), {"action": "password"})
+    export = bank_client.post(BULK_PASSWORDS)
+
+    assert page.status_code == 200
+    assert 'value="password"' not in page.content.decode()
+    assert response.status_code == 403
+    admin_here.user.refresh_from_db()
+    assert admin_here.user.check_password(PASSWORD)
+    assert not AuditLog.objects.filter(action="password.issue", target_id=str(admin_here.pk)).exists()
+    assert csv_rows(export)[1:] == []
+
+
+def test_head_office_admin_issues_a_one_time_password_to_another_admin(bank_client, org):
+    colleague = StaffFactory(branch=org["hq"].branch, role=Staff.Role.HQ_ADMIN)
+    bank_client.force_login(org["hq"].user)
+
+    response = bank_client.post(detail_url(colleague), {"action": "password"})
+
+    assert response.status_code == 200
+    assert 'class="otp mono"' in response.content.decode()
 
 
 def test_staff_detail_without_a_password_is_not_marked_no_store(bank_client, org):

@@ -50,18 +50,18 @@ def test_add_block_saves_a_draft_and_leaves_the_live_page_alone(manager, manager
 
 
 def test_publish_makes_the_draft_live_and_refreshes_the_cached_page(manager, manager_client):
-    product = ProductFactory(name="安心存")
-    assert "安心存" not in manager_client.get(f"/s/{manager.code}").content.decode()  # now cached
+    product = ProductFactory(name="安心贷", category="loan")  # the default template shows no loans
+    assert "安心贷" not in manager_client.get(f"/s/{manager.code}").content.decode()  # now cached
     manager_client.post("/workspace/page/add/product_shelf/", {"mode": "chosen", "products": [product.pk]})
     response = manager_client.post("/workspace/page/publish/")
     assert response.status_code == 302
     storefront = Storefront.objects.get(staff=manager)
     assert not storefront.has_unpublished_changes
-    assert "安心存" in manager_client.get(f"/s/{manager.code}").content.decode()
+    assert "安心贷" in manager_client.get(f"/s/{manager.code}").content.decode()
 
 
 def test_products_keep_the_managers_order(manager, manager_client):
-    first, second, third = ProductFactory(name="甲"), ProductFactory(name="乙"), ProductFactory(name="丙")
+    first, second, third = (ProductFactory(name=name, category="loan") for name in ("甲", "乙", "丙"))
     manager_client.post(
         "/workspace/page/add/product_shelf/", {"mode": "chosen", "products": [third.pk, first.pk, second.pk]}
     )
@@ -169,3 +169,13 @@ def test_builder_page_and_preview_render(manager, manager_client):
     preview = manager_client.get("/workspace/page/preview/")
     assert preview.status_code == 200
     assert preview["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_a_chosen_product_taken_off_sale_vanishes_from_the_published_page(manager, manager_client):
+    product = ProductFactory(name="限时贷款", category="loan")
+    manager_client.post("/workspace/page/add/product_shelf/", {"mode": "chosen", "products": [product.pk]})
+    manager_client.post("/workspace/page/publish/")
+    assert "限时贷款" in manager_client.get(f"/s/{manager.code}").content.decode()
+    product.status = "off_sale"
+    product.save()
+    assert "限时贷款" not in manager_client.get(f"/s/{manager.code}").content.decode()

@@ -5,9 +5,11 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django_tenants.utils import schema_context
 
+from cms.demo import catalog_seed
 from org.models import Staff
 from org.services.org_import import OrgFile, Row, org_import
 from tenants.models import Bank
+from storefront.demo import pages_seed
 from tenants.services import bank_create, spares_replenish
 
 DEMO_PASSWORD = "yundian-demo"
@@ -17,6 +19,7 @@ BANKS = [
     {
         "slug": "gpnsh",
         "name": "赣鄱农商银行",
+        "brand": {"primary": "#C8102E", "accent": "#F5A623", "slogan": "服务三农 · 扎根赣鄱", "hotline": "96268"},
         "branches": [
             ("0100", "南昌分行", "HQ", "南昌市东湖区八一大道 368 号", "28.682", "115.893", "0791-86660100"),
             ("0101", "八一广场支行", "0100", "南昌市东湖区八一大道 12 号", "28.676", "115.902", "0791-86660101"),
@@ -38,6 +41,7 @@ BANKS = [
     {
         "slug": "mhcb",
         "name": "明湖城市银行",
+        "brand": {"primary": "#0B5CAD", "accent": "#19A979", "slogan": "泉城人自己的银行", "hotline": "96588"},
         "branches": [
             ("A10", "明湖营业部", "HQ", "济南市历下区泉城路 188 号", "36.666", "117.021", "0531-85550010"),
             ("A11", "大明湖支行", "A10", "济南市历下区明湖路 27 号", "36.675", "117.023", "0531-85550011"),
@@ -89,6 +93,8 @@ class Command(BaseCommand):
             base = f"http://{bank.get_primary_domain().domain}{suffix}"
             with schema_context(bank.schema_name):
                 org_import(_org_file(spec))
+                catalog_seed(bank_slug=spec["slug"], **spec["brand"])
+                pages_seed()
                 staff = list(Staff.objects.select_related("user", "branch").order_by("branch__path", "employee_no"))
                 for member in staff:
                     if member.employee_no == "admin":
