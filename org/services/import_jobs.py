@@ -1,12 +1,17 @@
 """Import jobs: an uploaded organisation file processed in the background, with progress."""
 
+import logging
+
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
 from org.models import ImportJob, Staff
 from org.services.org_import import OrgFileError, org_file_read, org_import
 from org.services.staff import audit_record
+
+logger = logging.getLogger(__name__)
 
 
 def import_job_create(*, name: str, content: bytes, uploaded_by: Staff, schema_name: str) -> ImportJob:
@@ -36,6 +41,12 @@ def import_job_process(*, job_id: int) -> ImportJob:
         result = org_import(org_file, progress=progress)
     except OrgFileError as exc:
         job.status, job.errors = ImportJob.Status.FAILED, [{"sheet": "", "line": 0, "message": str(exc)}]
+    except Exception:
+        # E.g. a concurrent import of the same people. The import's transaction was rolled back; the
+        # job must still finish, or its page polls forever and the staff data stays stored.
+        logger.exception("import job %s failed", job.pk)
+        message = _("The import stopped on an unexpected error; nothing was imported. Please try again.")
+        job.status, job.errors = ImportJob.Status.FAILED, [{"sheet": "", "line": 0, "message": message}]
     else:
         if result.ok:
             job.status, job.summary = ImportJob.Status.DONE, result.summary.as_dict()

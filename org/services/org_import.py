@@ -27,9 +27,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from org import signals as org_signals
 from org.models import Branch, Staff
 from org.services.staff import CODE_ALPHABET, CODE_LENGTH, head_office_group
-from org import signals as org_signals
 
 Progress = Callable[[int, int], None]
 
@@ -481,6 +481,12 @@ def _apply_staff(plan: dict[str, dict], summary: ImportSummary) -> None:
     unusable = make_password(None)
     existing_users = {u.username: u for u in User.objects.filter(username__in=[n for n, _, _ in new_items])}
     users = [existing_users.get(n) or User(username=n, password=unusable) for n, _, _ in new_items]
+    # A login left without a staff record (e.g. made in /cms/) is taken over: whoever knew its password
+    # or held its rights must not keep them. Like any new staff, it gets a one-time password later.
+    reused = [u for u in users if u.pk is not None]
+    for user in reused:
+        user.password, user.is_superuser = unusable, False
+    User.objects.bulk_update(reused, ["password", "is_superuser"], batch_size=1000)
     User.objects.bulk_create([u for u in users if u.pk is None], batch_size=1000)
     new_staff = [
         Staff(
@@ -502,7 +508,9 @@ def _apply_staff(plan: dict[str, dict], summary: ImportSummary) -> None:
     # Head-office admins reach /cms/; everyone else does not.
     group = head_office_group()
     hq = [s for s in new_staff + role_changed if s.role == Staff.Role.HQ_ADMIN]
-    not_hq = [s for s in role_changed if s.role != Staff.Role.HQ_ADMIN]
+    reused_ids = {u.pk for u in reused}
+    taken_over = [s for s in new_staff if s.user_id in reused_ids]
+    not_hq = [s for s in role_changed + taken_over if s.role != Staff.Role.HQ_ADMIN]
     User.objects.filter(pk__in=[s.user_id for s in hq]).update(is_staff=True)
     User.objects.filter(pk__in=[s.user_id for s in not_hq]).update(is_staff=False)
     group.user_set.add(*[s.user_id for s in hq])
@@ -511,9 +519,12 @@ def _apply_staff(plan: dict[str, dict], summary: ImportSummary) -> None:
     for staff, path in photos:
         staff.photo.save(path.name, ContentFile(path.read_bytes()), save=True)
 
+    # A new photo changes someone whose other details are the same.
+    created = {s.pk for s in new_staff}
+    updated = {s.pk for s in to_update} | {s.pk for s, _ in photos if s.pk not in created}
     summary.staff_created = len(new_staff)
-    summary.staff_updated = len(to_update)
-    summary.staff_unchanged = len(plan) - len(new_staff) - len(to_update)
+    summary.staff_updated = len(updated)
+    summary.staff_unchanged = len(plan) - len(new_staff) - len(updated)
 
 
 def org_import(org_file: OrgFile, *, photos_dir: Path | None = None, progress: Progress | None = None) -> ImportResult:

@@ -8,8 +8,8 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 
-from org.models import AuditLog, Branch, Staff
 from org import signals as org_signals
+from org.models import AuditLog, Branch, Staff
 
 # No 0/o, 1/l/i: codes are read off posters and typed by hand.
 CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"

@@ -6,7 +6,7 @@ The small file builders at the top are shared with test_import_views.py and test
 import copy
 import csv
 import io
-from types import SimpleNamespace
+import secrets
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -16,7 +16,6 @@ from openpyxl import Workbook
 from org.access import staff_visible
 from org.models import Branch, Staff
 from org.selectors import staff_awaiting_password
-from org.services import staff as staff_services
 from org.services.org_import import OrgFileError, org_file_read, org_import
 from org.services.org_template import BRANCH_HEADERS, STAFF_HEADERS, org_template_xlsx
 from org.services.staff import CODE_ALPHABET, CODE_LENGTH, HEAD_OFFICE_GROUP
@@ -29,7 +28,16 @@ STAFF_HEADERS_EN = ["employee_no", "name", "role", "branch_code", "title", "mobi
 
 # Lines in a sheet: the header is line 1, so BRANCHES[i] is on line i + 2.
 BRANCHES = [
-    ["0101", "南昌分行", "HQ", "南昌市红谷滩区会展路1号", "28.682", "115.858", "0791-88880101", "周一至周五 9:00-17:00"],
+    [
+        "0101",
+        "南昌分行",
+        "HQ",
+        "南昌市红谷滩区会展路1号",
+        "28.682",
+        "115.858",
+        "0791-88880101",
+        "周一至周五 9:00-17:00",
+    ],
     ["0101001", "东湖支行", "0101", "南昌市东湖区八一大道2号", "", "", "0791-88880102", ""],
     ["0102", "九江分行", "HQ", "", "", "", "", ""],
 ]
@@ -177,9 +185,7 @@ def test_headers_ignore_case_spaces_and_required_markers(bank):
     branch_headers = ["机构号*", " 机构名称 ", "上级机构号", "地址", "纬度", "经度", "电话", "营业时间"]
     staff_headers = ["EMPLOYEE_NO*", "Name", " Role", "Branch_Code", "职务", "手机号", "微信号", "资格证号"]
 
-    result = import_bytes(
-        "org.xlsx", xlsx_bytes(branch_headers=branch_headers, staff_headers=staff_headers)
-    )
+    result = import_bytes("org.xlsx", xlsx_bytes(branch_headers=branch_headers, staff_headers=staff_headers))
 
     assert result.ok, result.errors
     assert staff("E1001").branch.code == "0101001"
@@ -187,21 +193,17 @@ def test_headers_ignore_case_spaces_and_required_markers(bank):
 
 def test_numbers_typed_into_excel_cells_are_read_as_text(bank):
     branches = [[101, "数字机构", "HQ", "", 28.5, 115, "", ""]]
-    staff = [[2001, "数字员工", "", 101, "", 13800138001, "", ""]]
+    people = [[2001, "数字员工", "", 101, "", 13800138001, "", ""]]
 
-    result = import_xlsx(branches, staff)
+    result = import_xlsx(branches, people)
 
     assert result.ok, result.errors
     created = branch("101")
     assert (str(created.latitude), str(created.longitude)) == ("28.500000", "115.000000")
-    member = staff_of("2001")
+    member = staff("2001")
     assert member.branch == created
     assert member.mobile == "13800138001"
     assert member.role == Staff.Role.MANAGER  # an empty role is an account manager
-
-
-def staff_of(employee_no):
-    return staff(employee_no)
 
 
 def test_utf8_csv_with_bom_is_read(bank):
@@ -234,7 +236,9 @@ def test_gbk_csv_saved_by_chinese_excel_is_read(bank, encoding):
 
 def test_csv_with_english_headers_is_read(bank):
     org_file = org_file_read(name="b.csv", content=csv_bytes(BRANCH_HEADERS_EN, BRANCHES, encoding="utf-8"))
-    org_file = org_file_read(name="s.csv", content=csv_bytes(STAFF_HEADERS_EN, STAFF, encoding="utf-8"), org_file=org_file)
+    org_file = org_file_read(
+        name="s.csv", content=csv_bytes(STAFF_HEADERS_EN, STAFF, encoding="utf-8"), org_file=org_file
+    )
 
     assert (len(org_file.branches), len(org_file.staff)) == (3, 3)
     assert org_import(org_file).ok
@@ -601,7 +605,21 @@ def test_moving_a_branch_recomputes_the_path_of_its_whole_subtree(bank):
 def test_moving_a_branch_alone_moves_descendants_missing_from_the_file(bank):
     assert import_xlsx().ok
 
-    result = import_xlsx([["0101", "南昌分行", "0102", "南昌市红谷滩区会展路1号", "28.682", "115.858", "0791-88880101", "周一至周五 9:00-17:00"]], None)
+    result = import_xlsx(
+        [
+            [
+                "0101",
+                "南昌分行",
+                "0102",
+                "南昌市红谷滩区会展路1号",
+                "28.682",
+                "115.858",
+                "0791-88880101",
+                "周一至周五 9:00-17:00",
+            ]
+        ],
+        None,
+    )
 
     assert result.ok, result.errors
     assert branch("0101001").path == "/HQ/0102/0101/0101001/"
@@ -674,7 +692,13 @@ def test_link_codes_are_permanent_across_reimports(bank):
 def test_new_link_codes_never_repeat_a_code_already_taken(bank, monkeypatch):
     StaffFactory(code="22222222")
     drawn = iter("22222222" + "33333333" + "33333333" + "44444444")
-    monkeypatch.setattr(staff_services, "secrets", SimpleNamespace(choice=lambda alphabet: next(drawn)))
+    real_choice = secrets.choice
+
+    def scripted_choice(seq):
+        # Only the draws of link codes are scripted; other random strings stay random.
+        return next(drawn) if seq == CODE_ALPHABET else real_choice(seq)
+
+    monkeypatch.setattr(secrets, "choice", scripted_choice)
 
     result = import_xlsx(None, [["E3001", "甲", "", "HQ", "", "", "", ""], ["E3002", "乙", "", "HQ", "", "", "", ""]])
 
@@ -702,13 +726,31 @@ def test_reimport_keeps_the_login_of_someone_already_in_the_bank(bank):
     people = rows(STAFF)
     people[0][3] = "HQ"
 
-    result = import_xlsx(None, people)
+    result = import_xlsx(BRANCHES, people)
 
-    assert result.summary.staff_updated == 1
+    assert result.summary.as_dict() == summary_of(branches_created=3, staff_created=2, staff_updated=1)
     member = staff("E1001")
     assert (member.pk, member.user_id, member.code) == (existing.pk, existing.user_id, existing.code)
     assert member.user.check_password(PASSWORD)
     assert member.must_change_password is False
+
+
+def test_a_login_without_a_staff_record_is_taken_over_without_its_password_or_rights(bank):
+    from org.services.staff import head_office_group
+
+    orphan = get_user_model().objects.create_user("E1001", password=PASSWORD, is_staff=True, is_superuser=True)
+    orphan.groups.add(head_office_group())
+
+    assert import_xlsx().ok
+
+    member = staff("E1001")
+    assert member.user_id == orphan.pk
+    assert member.must_change_password
+    assert not member.user.has_usable_password()
+    assert not member.user.check_password(PASSWORD)
+    assert not member.user.is_superuser
+    assert not member.user.is_staff
+    assert not member.user.groups.filter(name=HEAD_OFFICE_GROUP).exists()
 
 
 def _is_head_office(user) -> bool:

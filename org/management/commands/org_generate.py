@@ -179,10 +179,15 @@ def org_rows(*, branches: int = 2000, staff: int = 18000, seed: int = 1, include
 
 
 def org_xlsx_write(rows: OrgRows, path: Path) -> None:
-    """Write sheets 机构 and 员工 (every cell as text, so codes keep their leading zeros)."""
+    """Write sheets 机构 and 员工 (every cell as text, so codes keep their leading zeros).
+
+    openpyxl's normal mode, not write_only: like Excel and WPS it then writes a shared-string table
+    and each sheet's <dimension>. A write_only file has neither, and reading it back in read_only
+    mode (as the import does) costs an extra pass over every sheet to find its size."""
     from openpyxl import Workbook
 
-    workbook = Workbook(write_only=True)
+    workbook = Workbook()
+    workbook.remove(workbook.active)
     for title, headers, data in (("机构", BRANCH_HEADERS, rows.branches), ("员工", STAFF_HEADERS, rows.staff)):
         sheet = workbook.create_sheet(title)
         sheet.append(headers)
