@@ -71,3 +71,6 @@ messages: install-dev
 
 bench-provision: install
 	$(DB) run -- $(PY) manage.py bench_provision $(BENCH_ARGS)
+
+bench: install
+	$(DB) run -- $(PY) -m benchmarks.run $(BENCH_CASES)

@@ -32,7 +32,9 @@ def content_changed(**kwargs) -> None:
 
 
 def _key(code: str, language: str) -> str:
-    return f"storefront:page:{code}:{language}"
+    # Codes resolve case-insensitively (they are typed off posters): one entry per page, so that
+    # `page_forget` drops every spelling a visitor may have used.
+    return f"storefront:page:{code.lower()}:{language}"
 
 
 def page_get(code: str, language: str) -> bytes | None:

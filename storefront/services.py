@@ -184,8 +184,14 @@ def storefront_publish(*, storefront: Storefront, user) -> PublishResult:
         workflow = storefront.get_workflow()
         if workflow is None:
             raise BuilderError(_("Head office has not set up approval yet; your text cannot be published."))
-        if storefront.workflow_in_progress:
-            storefront.current_workflow_state.cancel(user=user)
+        state = storefront.current_workflow_state
+        if state is not None and state.status == state.STATUS_NEEDS_CHANGES:
+            # Resubmitting after head office asked for changes resumes that workflow (as Wagtail's
+            # own "submit" does): starting a second one would break its one-open-workflow rule.
+            state.resume(user=user)
+            return PublishResult(published=False, submitted=True)
+        if state is not None:
+            state.cancel(user=user)
         workflow.start(storefront, user)
         return PublishResult(published=False, submitted=True)
     if storefront.has_unpublished_changes or not storefront.live:

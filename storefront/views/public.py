@@ -1,6 +1,7 @@
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
@@ -28,7 +29,9 @@ def storefront_page(request, code: str):
     context = {
         "page_staff": staff,
         "page_code": staff.code,
-        "page_url": request.build_absolute_uri(),
+        # The canonical URL, never the request's: one cached copy serves everyone, and a query
+        # (e.g. a visitor's `?r=` share token) must not be handed on to every later visitor.
+        "page_url": request.build_absolute_uri(reverse("storefront:page", args=[staff.code])),
         "body": storefront.body if storefront else [],
         "locked_top": template.locked_top if template else [],
         "locked_bottom": template.locked_bottom if template else [],

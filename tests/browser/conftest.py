@@ -5,6 +5,7 @@ journeys use their own bank (`browserbank`), created once, and never touch the b
 tests roll back in.
 """
 
+import contextlib
 import os
 import shutil
 
@@ -98,8 +99,9 @@ def phone(chromium):
 def in_browser_bank(browser_bank, django_db_blocker):
     """Run ORM code inside the browser bank, committed (the live server must see it)."""
 
+    @contextlib.contextmanager
     def enter():
-        django_db_blocker.unblock()
-        return schema_context(browser_bank.bank.schema_name)
+        with django_db_blocker.unblock(), schema_context(browser_bank.bank.schema_name):
+            yield
 
     return enter

@@ -1,0 +1,198 @@
+"""`make bench`: throughput and latency of the app under a production-like server.
+
+Starts granian (WSGI, 2 workers, DEBUG off, production settings) on the database `config.devdb`
+provides, drives load with wrk from a second process on 127.0.0.1, and compares every case with a
+bare Django view (`/healthz`) measured in the same run, since machines are noisy. Prints a table and
+writes `.bench/results.json` as {"case": {"rps", "p50_ms", "p99_ms", "ratio"}}.
+
+Later capabilities add cases to CASES (a path on a demo bank's host, or a Lua script for wrk).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+RESULTS = BASE_DIR / ".bench" / "results.json"
+PORT = int(os.environ.get("BENCH_PORT", "8011"))
+DURATION = os.environ.get("BENCH_DURATION", "10s")
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
+BANK_HOST = "gpnsh.localhost"
+
+
+@dataclass
+class Case:
+    name: str
+    host: str
+    path: str  # may contain {code}: a demo account manager's link code
+    script: str | None = None  # a wrk Lua script (benchmarks/wrk/…), e.g. for POSTs
+
+
+BARE_PORT = PORT + 1
+CASES = [
+    Case("bare", "localhost", "/bare"),
+    Case("storefront", BANK_HOST, "/s/{code}"),
+]
+
+
+def manage(*args: str, env: dict | None = None) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, check=True, capture_output=True, text=True
+    )
+    return result.stdout
+
+
+def prepare() -> str:
+    """Migrate, seed the demo banks, collect static files; return a demo manager's link code."""
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings.dev")
+    manage("migrate_schemas", "--shared", "-v", "0", env=env)
+    manage("platform_init", env=env)
+    manage("migrate_schemas", "--tenant", "-v", "0", env=env)
+    output = manage("demo_seed", env=env)
+    codes = re.findall(r"http://gpnsh\.localhost\S*/s/([0-9a-z]+)", output)
+    if not codes:
+        raise SystemExit("bench: the demo seed printed no gpnsh link")
+    return codes[-1]
+
+
+def server_env() -> dict:
+    return dict(
+        os.environ,
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        SECRET_KEY="bench-only-" + "x" * 50,
+        ALLOWED_HOSTS="localhost,.localhost",
+        SECURE_SSL_REDIRECT="false",
+        STATIC_ROOT=str(BASE_DIR / ".bench" / "static"),
+        LOG_LEVEL="ERROR",
+    )
+
+
+def start_server(*, port: int, settings: str = "config.settings.production") -> subprocess.Popen:
+    env = dict(server_env(), DJANGO_SETTINGS_MODULE=settings)
+    granian = Path(sys.executable).parent / "granian"
+    process = subprocess.Popen(
+        [
+            str(granian),
+            "--interface",
+            "wsgi",
+            "--workers",
+            "2",
+            "--blocking-threads",
+            "1",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-ws",
+            "config.wsgi:application",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
+            return process
+        except urllib.error.HTTPError:
+            return process  # it answers (a 404 is an answer)
+        except OSError:
+            if process.poll() is not None:
+                break
+            time.sleep(0.3)
+    process.kill()
+    raise SystemExit(f"bench: the server did not start: {process.stderr.read().decode()[-2000:]}")
+
+
+def _ms(text: str) -> float:
+    value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(case: Case, code: str) -> dict:
+    port = BARE_PORT if case.name == "bare" else PORT
+    url = f"http://127.0.0.1:{port}{case.path.format(code=code)}"
+    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", "-H", f"Host: {case.host}", url]
+    if case.script:
+        command[1:1] = ["-s", str(BASE_DIR / "benchmarks" / "wrk" / case.script)]
+    # Warm caches and persistent connections first; measure after.
+    subprocess.run([*command[:-1], "-d2s", url], capture_output=True, check=True)
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    p50 = _ms(re.search(r"\s50%\s+(\S+)", output).group(1))
+    p99 = _ms(re.search(r"\s99%\s+(\S+)", output).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(r"Socket errors: (.*)", output)
+    return {
+        "rps": round(rps, 1),
+        "p50_ms": round(p50, 2),
+        "p99_ms": round(p99, 2),
+        "non_2xx": int(errors.group(1)) if errors else 0,
+        "socket_errors": socket_errors.group(1) if socket_errors else "",
+    }
+
+
+def ensure_wrk() -> None:
+    if shutil.which("wrk"):
+        return
+    if shutil.which("apt-get"):
+        sudo = [] if os.geteuid() == 0 else ["sudo"]
+        subprocess.run([*sudo, "apt-get", "install", "-y", "-qq", "wrk"], check=False, capture_output=True)
+    if not shutil.which("wrk"):
+        raise SystemExit("bench: wrk is needed (Debian/Ubuntu package 'wrk').")
+
+
+def main(names: list[str]) -> None:
+    ensure_wrk()
+    code = prepare()
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=BASE_DIR,
+        env=server_env(),
+        check=True,
+    )
+    results = {}
+    # One server at a time, so that the two never compete for the two cores.
+    for case in CASES:
+        if names and case.name not in names and case.name != "bare":
+            continue
+        if case.name == "bare":
+            server = start_server(port=BARE_PORT, settings="benchmarks.bare")
+        else:
+            server = start_server(port=PORT)
+        try:
+            results[case.name] = wrk(case, code)
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=20)
+    bare = results["bare"]["rps"]
+    for figures in results.values():
+        figures["ratio"] = round(figures["rps"] / bare, 3) if bare else None
+    RESULTS.parent.mkdir(exist_ok=True)
+    previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    RESULTS.write_text(json.dumps({**previous, **results}, indent=2, ensure_ascii=False) + "\n")
+    print(f"{'case':<24}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'ratio':>8}  errors")
+    for name, f in results.items():
+        errors = f"{f['non_2xx']} non-2xx {f['socket_errors']}".strip() if f["non_2xx"] or f["socket_errors"] else ""
+        print(f"{name:<24}{f['rps']:>10.1f}{f['p50_ms']:>10.2f}{f['p99_ms']:>10.2f}{f['ratio']:>8.3f}  {errors}")
+    print(
+        f"(wrk -t2 -c{CONNECTIONS} -d{DURATION}; granian wsgi, 2 workers; written to {RESULTS.relative_to(BASE_DIR)})"
+    )
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
