@@ -8,6 +8,8 @@ for an older version are rebuilt. Publishing one page drops just that page's ent
 never needed for correctness: a miss renders from the database.
 """
 
+import gzip
+import re
 import secrets
 
 from django.conf import settings
@@ -34,18 +36,26 @@ def content_changed(**kwargs) -> None:
 def _key(code: str, language: str) -> str:
     # Codes resolve case-insensitively (they are typed off posters): one entry per page, so that
     # `page_forget` drops every spelling a visitor may have used.
-    return f"storefront:page:{code.lower()}:{language}"
+    return f"storefront:page:v2:{code.lower()}:{language}"  # v2: (version, html, gzipped html)
 
 
-def page_get(code: str, language: str) -> bytes | None:
+def page_get(code: str, language: str) -> tuple[bytes, bytes] | None:
+    """The cached page as (html, gzipped html), or None."""
     entry = cache.get(_key(code, language))
     if entry is None or entry[0] != content_version():
         return None
-    return entry[1]
+    return entry[1], entry[2]
 
 
-def page_set(code: str, language: str, version: str, content: bytes, seconds: int) -> None:
-    cache.set(_key(code, language), (version, content), max(1, min(seconds, MAX_SECONDS)))
+_BLANK_LINES = re.compile(rb"\n\s*\n")
+
+
+def page_set(code: str, language: str, version: str, content: bytes, seconds: int) -> tuple[bytes, bytes]:
+    """Store the page, squeezed and compressed once here rather than on every request."""
+    content = _BLANK_LINES.sub(b"\n", content)
+    compressed = gzip.compress(content, compresslevel=9, mtime=0)
+    cache.set(_key(code, language), (version, content, compressed), max(1, min(seconds, MAX_SECONDS)))
+    return content, compressed
 
 
 def page_forget(code: str) -> None:

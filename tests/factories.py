@@ -2,6 +2,7 @@
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 
 from org.models import Branch, Staff
 from org.services.staff import staff_code_new, staff_role_apply
@@ -15,7 +16,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("username",)
 
     username = factory.Sequence(lambda n: f"u{n:05d}")
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+    password = factory.LazyFunction(lambda: make_password(PASSWORD))
 
 
 class BranchFactory(factory.django.DjangoModelFactory):
@@ -41,6 +42,7 @@ class BranchFactory(factory.django.DjangoModelFactory):
 class StaffFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Staff
+        skip_postgeneration_save = True  # apply_role saves what it changes
 
     employee_no = factory.Sequence(lambda n: f"E{n:05d}")
     user = factory.LazyAttribute(lambda o: UserFactory(username=o.employee_no))

@@ -30,3 +30,5 @@ CACHES = {
         "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
     }
 }
+# The live server for browser tests answers from short-lived threads: no connection may outlive them.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

@@ -2,6 +2,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
@@ -11,13 +12,23 @@ from storefront.selectors import seconds_until_catalog_changes, staff_for_code, 
 from storefront.tracking import outbound_click_record
 
 
+def _page_response(request, content: bytes, compressed: bytes) -> HttpResponse:
+    if "gzip" in request.headers.get("Accept-Encoding", ""):
+        response = HttpResponse(compressed)
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(content)
+    patch_vary_headers(response, ("Accept-Encoding",))
+    return response
+
+
 @require_GET
 def storefront_page(request, code: str):
     """`/s/<code>`: the staff member's published page (served from cache when nothing changed)."""
     language = get_language()
     cached = page_cache.page_get(code, language)
     if cached is not None:
-        return HttpResponse(cached)
+        return _page_response(request, *cached)
     version = page_cache.content_version()
     staff = staff_for_code(code=code)
     if staff is None:
@@ -42,8 +53,7 @@ def storefront_page(request, code: str):
     }
     content = render_to_string("storefront/page.html", context, request=request).encode()
     seconds = seconds_until_catalog_changes() or page_cache.MAX_SECONDS
-    page_cache.page_set(code, language, version, content, seconds)
-    return HttpResponse(content)
+    return _page_response(request, *page_cache.page_set(code, language, version, content, seconds))
 
 
 @require_GET

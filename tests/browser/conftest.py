@@ -101,7 +101,13 @@ def in_browser_bank(browser_bank, django_db_blocker):
 
     @contextlib.contextmanager
     def enter():
-        with django_db_blocker.unblock(), schema_context(browser_bank.bank.schema_name):
-            yield
+        with django_db_blocker.unblock():
+            try:
+                with schema_context(browser_bank.bank.schema_name):
+                    yield
+            finally:
+                # Playwright's sync API runs the test in a greenlet, which gets a connection of its
+                # own; close it, or it keeps the test database open at teardown.
+                connection.close()
 
     return enter
