@@ -8,8 +8,8 @@ from django_tenants.utils import schema_context
 from cms.demo import catalog_seed
 from org.models import Staff
 from org.services.org_import import OrgFile, Row, org_import
-from tenants.models import Bank
 from storefront.demo import pages_seed
+from tenants.models import Bank
 from tenants.services import bank_create, spares_replenish
 
 DEMO_PASSWORD = "yundian-demo"
