@@ -14,6 +14,8 @@ def main():
         execute_from_command_line(sys.argv)
     except OperationalError as exc:
         first_line = (str(exc).strip().splitlines() or ["unknown error"])[0]
+        if not first_line.startswith(("connection", "could not connect")):
+            raise  # an error from a reachable database: show it in full
         sys.stderr.write(f"yundian: cannot reach the database: {first_line}\n")
         sys.exit(2)
 

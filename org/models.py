@@ -66,7 +66,7 @@ class Staff(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="staff")
     employee_no = models.CharField(_("employee number"), max_length=32, unique=True)
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MANAGER)
     branch = models.ForeignKey(Branch, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="staff")
     title = models.CharField(_("title"), max_length=50, blank=True)

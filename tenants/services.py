@@ -51,6 +51,9 @@ def template_ensure() -> Bank:
         template = Bank(
             schema_name=settings.TENANT_BASE_SCHEMA, slug="_template", name="template", kind=Bank.Kind.TEMPLATE
         )
+    if template.pk is None or not schema_exists(template.schema_name):
+        # Built by migrations (the row may outlive its schema, e.g. after a restore): outside any
+        # transaction, since some migrations alter tables they have just filled.
         template.save(verbosity=0)
     return template
 
@@ -60,7 +63,16 @@ def spare_create() -> Bank:
     token = secrets.token_hex(6)
     spare = Bank(schema_name=f"spare_{token}", slug=f"_spare{token}", name="spare", kind=Bank.Kind.SPARE)
     spare.save(verbosity=0)
+    _release_clone_functions()
     return spare
+
+
+def _release_clone_functions() -> None:
+    """django-tenants installs its large PL/pgSQL clone function before every clone, and a server
+    process keeps each compiled copy: on one long-lived connection, clones grow slower and the
+    backend bigger (0.8 s → 9 s by the 44th, measured). A fresh connection starts clean."""
+    if not connection.in_atomic_block:
+        connection.close()
 
 
 def spares_replenish() -> int:
@@ -107,6 +119,8 @@ def bank_create(*, slug: str, name: str, domain: str | None = None) -> BankCreat
         with schema_context(bank.schema_name):
             username, password = _bank_setup(bank=bank, domain=domain)
     bank_cache_clear()
+    if spare is None:
+        _release_clone_functions()
     return BankCreated(bank=bank, domain=domain, admin_username=username, admin_password=password)
 
 

@@ -26,6 +26,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from org import signals as org_signals
 from org.models import Branch, Staff
@@ -63,6 +64,16 @@ ROLE_VALUES = {
     "支行行长": Staff.Role.BRANCH_HEAD,
     "hq_admin": Staff.Role.HQ_ADMIN,
     "总行管理员": Staff.Role.HQ_ADMIN,
+}
+# How fields are named in messages (the column headers head office knows them by).
+FIELD_LABELS = {
+    "name": _lazy("name"),
+    "address": _lazy("address"),
+    "phone": _lazy("phone"),
+    "opening_hours": _lazy("opening hours"),
+    "title": _lazy("title"),
+    "wechat_id": _lazy("WeChat ID"),
+    "licence_no": _lazy("licence number"),
 }
 CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
@@ -270,7 +281,9 @@ def _validate_branches(rows: list[Row], existing: dict[str, int | None], errors:
             error(_("the branch name is missing."))
         for key, limit in (("name", 100), ("address", 200), ("phone", 40), ("opening_hours", 200)):
             if len(item[key]) > limit:
-                error(_("%(field)s is longer than %(limit)s characters.") % {"field": key, "limit": limit})
+                error(
+                    _("%(field)s is longer than %(limit)s characters.") % {"field": FIELD_LABELS[key], "limit": limit}
+                )
         lat, lng = v.get("latitude", ""), v.get("longitude", "")
         if bool(lat) != bool(lng):
             error(_("give both latitude and longitude, or neither."))
@@ -337,7 +350,7 @@ def _validate_staff(
         if not item["name"]:
             error(_("the name is missing."))
         elif len(item["name"]) > 50:
-            error(_("the name is longer than 50 characters."))
+            error(_("%(field)s is longer than %(limit)s characters.") % {"field": FIELD_LABELS["name"], "limit": 50})
         if role is None:
             error(
                 _("role “%(role)s” is not one of manager/客户经理, branch_head/网点负责人, hq_admin/总行管理员.")
@@ -349,7 +362,9 @@ def _validate_staff(
             error(_("mobile number %(mobile)s is not an 11-digit mainland number.") % {"mobile": item["mobile"]})
         for key, limit in (("title", 50), ("wechat_id", 50), ("licence_no", 50)):
             if len(item[key]) > limit:
-                error(_("%(field)s is longer than %(limit)s characters.") % {"field": key, "limit": limit})
+                error(
+                    _("%(field)s is longer than %(limit)s characters.") % {"field": FIELD_LABELS[key], "limit": limit}
+                )
         photo = v.get("photo", "")
         if photo:
             if photos_dir is None:

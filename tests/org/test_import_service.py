@@ -371,7 +371,7 @@ BAD_ROWS = [
     ("employee-no-missing", _set("staff", 0, 0, ""), [("员工", 2, "employee number “” must be")]),
     ("employee-no-twice", _set("staff", 1, 0, "E1001"), [("员工", 3, "employee number E1001 appears more than once")]),
     ("staff-name-missing", _set("staff", 0, 1, ""), [("员工", 2, "the name is missing")]),
-    ("staff-name-too-long", _set("staff", 0, 1, "张" * 51), [("员工", 2, "the name is longer than 50")]),
+    ("staff-name-too-long", _set("staff", 0, 1, "张" * 51), [("员工", 2, "name is longer than 50 characters")]),
     ("unknown-role", _set("staff", 0, 2, "柜员"), [("员工", 2, "role “柜员” is not one of")]),
     ("unknown-branch", _set("staff", 0, 3, "9999"), [("员工", 2, "branch 9999 does not exist")]),
     ("branch-missing", _set("staff", 0, 3, ""), [("员工", 2, "branch — does not exist")]),
