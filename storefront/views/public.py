@@ -12,7 +12,7 @@ from storefront.selectors import seconds_until_catalog_changes, staff_for_code, 
 from storefront.tracking import outbound_click_record
 
 
-def _page_response(request, content: bytes, compressed: bytes) -> HttpResponse:
+def page_response(request, content: bytes, compressed: bytes) -> HttpResponse:
     if "gzip" in request.headers.get("Accept-Encoding", ""):
         response = HttpResponse(compressed)
         response["Content-Encoding"] = "gzip"
@@ -28,7 +28,7 @@ def storefront_page(request, code: str):
     language = get_language()
     cached = page_cache.page_get(code, language)
     if cached is not None:
-        return _page_response(request, *cached)
+        return page_response(request, *cached)
     version = page_cache.content_version()
     staff = staff_for_code(code=code)
     if staff is None:
@@ -53,7 +53,7 @@ def storefront_page(request, code: str):
     }
     content = render_to_string("storefront/page.html", context, request=request).encode()
     seconds = seconds_until_catalog_changes() or page_cache.MAX_SECONDS
-    return _page_response(request, *page_cache.page_set(code, language, version, content, seconds))
+    return page_response(request, *page_cache.page_set(code, language, version, content, seconds))
 
 
 @require_GET

@@ -315,3 +315,26 @@ def test_code_typed_in_capitals_is_refreshed_on_publish_too(manager, bank_client
     bank_client.post("/workspace/page/publish/")
     assert "我的推荐" in visitor.get(upper).content.decode()
     assert "我的推荐" in _html(visitor, manager)
+
+
+def test_a_page_served_from_the_cache_keeps_security_and_language_headers(manager, visitor):
+    first = visitor.get(f"/s/{manager.code}")
+    hit = visitor.get(f"/s/{manager.code}")
+    assert hit.content == first.content
+    for header in ("X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy"):
+        assert hit[header] == first[header]
+    assert hit["Content-Language"] == "zh-hans"
+    assert "Accept-Language" in hit["Vary"]
+    english = visitor.get(f"/s/{manager.code}", headers={"Accept-Language": "en"})
+    assert english["Content-Language"] == "en"
+    assert english.content != hit.content
+
+
+def test_a_cached_page_is_sent_compressed_to_browsers_that_accept_it(manager, visitor):
+    import gzip
+
+    plain = visitor.get(f"/s/{manager.code}").content
+    compressed = visitor.get(f"/s/{manager.code}", headers={"Accept-Encoding": "gzip, deflate"})
+    assert compressed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(compressed.content) == plain
+    assert "Accept-Encoding" in compressed["Vary"]
