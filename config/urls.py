@@ -8,6 +8,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from insights import views as insights_views
 from org import views as org_views
 
 urlpatterns = [
@@ -18,6 +19,9 @@ urlpatterns = [
     path("accounts/password/change/", org_views.password_change, name="password_change"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("workspace/page/", include("storefront.builder_urls")),
+    path("workspace/customers/", include("insights.urls")),
+    path("s/<str:code>/t", insights_views.track, name="track"),
+    path("s/<str:code>/t/share", insights_views.track_share, name="track_share"),
     path("workspace/", include("org.urls")),
     path("s/", include("storefront.urls")),
 ]

@@ -69,7 +69,7 @@ class Staff(models.Model):
     name = models.CharField(_("full name"), max_length=50)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MANAGER)
     branch = models.ForeignKey(Branch, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="staff")
-    title = models.CharField(_("title"), max_length=50, blank=True)
+    title = models.CharField(_("job title"), max_length=50, blank=True)
     mobile = models.CharField(_("mobile"), max_length=20, blank=True)
     wechat_id = models.CharField(_("WeChat ID"), max_length=50, blank=True)
     licence_no = models.CharField(_("qualification/licence number"), max_length=50, blank=True)

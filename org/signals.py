@@ -11,3 +11,6 @@ staff_created = Signal()  # keyword argument: staff_ids (list[int])
 
 # Sent after an import changed branches or staff in bulk (bulk writes send no post_save).
 organisation_changed = Signal()
+
+# Sent inside the transaction that records a departure: apps hand over what was theirs.
+staff_left = Signal()  # keyword arguments: staff, successor (may be None), actor

@@ -1,13 +1,28 @@
-"""Where storefront hands customer actions to tracking.
-
-The tracking issue (insights) records these as events attributed to the page's owner; until then
-the redirect itself works and nothing is recorded. Recording must never break the redirect.
-"""
+"""Where storefront hands customer actions to tracking (insights). Recording never breaks the
+action itself: failures are logged and the customer carries on."""
 
 import logging
 
+from insights.bots import is_bot
+from insights.models import Event
+from insights.services import event_record, staff_in_charge, visitor_for_request
+
 logger = logging.getLogger(__name__)
+OUTBOUND_KINDS = {"product": Event.Kind.PRODUCT_CLICK, "bill": Event.Kind.PAYMENT_CLICK}
 
 
 def outbound_click_record(*, request, staff, kind: str, item) -> None:
-    logger.debug("outbound click: staff=%s kind=%s item=%s", staff.pk, kind, item.pk)
+    try:
+        visitor = visitor_for_request(request)
+    except Exception:
+        logger.exception("outbound click: visitor lookup failed")
+        visitor = None
+    event_record(
+        kind=OUTBOUND_KINDS[kind],
+        visitor=visitor,
+        staff=None if visitor else staff_in_charge(staff),
+        page_staff=staff,
+        obj=item,
+        data={"category": getattr(item, "category", "")},
+        is_bot=is_bot(request.headers.get("User-Agent", "")),
+    )

@@ -44,6 +44,7 @@ TENANT_APPS = [
     "axes",
     "org",
     "cms",
+    "insights",
     "storefront",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -71,7 +71,7 @@ FIELD_LABELS = {
     "address": _lazy("address"),
     "phone": _lazy("phone"),
     "opening_hours": _lazy("opening hours"),
-    "title": _lazy("title"),
+    "title": _lazy("job title"),
     "wechat_id": _lazy("WeChat ID"),
     "licence_no": _lazy("licence number"),
 }

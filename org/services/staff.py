@@ -140,6 +140,7 @@ def staff_leave(*, staff: Staff, successor: Staff | None, actor: Staff | None) -
     user.save(update_fields=["is_active"])
     # Anyone who named this person as successor now hands over to the new one.
     Staff.objects.filter(successor=staff).update(successor=successor)
+    org_signals.staff_left.send(sender=Staff, staff=staff, successor=successor, actor=actor)
     audit_record(
         actor=actor, action="staff.leave", target=staff, detail={"successor": successor.pk if successor else None}
     )

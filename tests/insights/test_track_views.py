@@ -1,0 +1,91 @@
+"""The tracking endpoints: same-site only, rate limited, and never in the way of the page."""
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from insights.models import Event, Visitor
+from tests.factories import BillPaymentServiceFactory, ProductFactory, StaffFactory, manager_with_page
+
+BROWSER = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) MicroMessenger/8.0.47"
+
+
+@pytest.fixture
+def phone(bank):
+    cache.clear()
+    return Client(HTTP_HOST="testbank.localhost", HTTP_USER_AGENT=BROWSER)
+
+
+def test_tracking_from_another_site_is_refused(phone):
+    manager = StaffFactory()
+    response = phone.post(f"/s/{manager.code}/t", {"e": "1"}, headers={"Origin": "https://evil.example"})
+    assert response.status_code == 403
+    assert not Event.objects.exists()
+
+
+def test_tracking_from_the_page_itself_is_accepted(phone):
+    manager = StaffFactory()
+    response = phone.post(f"/s/{manager.code}/t", {"e": "1"}, headers={"Origin": "http://testbank.localhost"})
+    assert response.status_code == 200
+
+
+def test_tracking_an_unknown_code_is_404(phone):
+    assert phone.post("/s/zzzzzzzz/t", {"e": "1"}).status_code == 404
+
+
+def test_tracking_is_rate_limited_per_network(phone, monkeypatch):
+    monkeypatch.setattr("insights.views.TRACK_LIMIT_PER_MINUTE", 3)
+    manager = StaffFactory()
+    codes = [phone.post(f"/s/{manager.code}/t", {"e": "0"}).status_code for _ in range(5)]
+    assert codes == [200, 200, 200, 429, 429]
+
+
+def test_share_is_recorded_for_the_visitor(phone):
+    manager = StaffFactory()
+    phone.post(f"/s/{manager.code}/t", {"e": "1"})
+    assert phone.post(f"/s/{manager.code}/t/share", {"via": "copy"}).status_code == 204
+    share = Event.objects.get(kind="share")
+    assert share.visitor == Visitor.objects.get() and share.staff == manager and share.data == {"via": "copy"}
+
+
+def test_product_and_bill_clicks_are_recorded_and_redirected(phone):
+    manager = StaffFactory()
+    product, bill = ProductFactory(), BillPaymentServiceFactory()
+    phone.post(f"/s/{manager.code}/t", {"e": "1"})
+    response = phone.get(f"/s/{manager.code}/go/product/{product.pk}")
+    assert response.status_code == 302 and response["Location"] == product.link_url
+    phone.get(f"/s/{manager.code}/go/bill/{bill.pk}")
+    clicks = Event.objects.filter(kind__in=["product_click", "payment_click"]).order_by("id")
+    assert [(e.kind, e.object_id, e.staff_id) for e in clicks] == [
+        ("product_click", str(product.pk), manager.pk),
+        ("payment_click", str(bill.pk), manager.pk),
+    ]
+    assert clicks[0].data == {"category": "deposit"}
+
+
+def test_a_failing_tracker_does_not_break_the_redirect(phone, monkeypatch):
+    manager = StaffFactory()
+    product = ProductFactory()
+
+    def broken(**kwargs):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr("insights.models.Event.objects.create", broken)
+    response = phone.get(f"/s/{manager.code}/go/product/{product.pk}")
+    assert response.status_code == 302
+
+
+def test_the_page_asks_for_tracking_but_stays_the_same_for_everyone(phone, bank):
+    manager = manager_with_page()
+    first = phone.get(f"/s/{manager.code}")
+    other = Client(HTTP_HOST="testbank.localhost").get(f"/s/{manager.code}")
+    assert first.content == other.content
+    assert b'"/t"' in first.content or b'/t"' in first.content or b'+ "/t"' in first.content
+    assert "Set-Cookie" not in first.headers
+
+
+def test_the_builder_preview_does_not_track(bank, bank_client):
+    manager = manager_with_page()
+    bank_client.force_login(manager.user)
+    preview = bank_client.get("/workspace/page/preview/")
+    assert b"/t/share" not in preview.content
