@@ -17,6 +17,20 @@ OTHER_BANK = "otherbank"
 
 
 @pytest.fixture(scope="session")
+def django_db_setup(django_test_environment, django_db_blocker, django_db_keepdb, django_db_modify_db_settings):
+    """Always set up the test database, even for a run whose tests all use their own committed data
+    (pytest-django would otherwise connect such a run to the real database)."""
+    from django.test.utils import setup_databases, teardown_databases
+
+    with django_db_blocker.unblock():
+        config = setup_databases(verbosity=0, interactive=False, keepdb=django_db_keepdb, aliases={"default"})
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(config, verbosity=0)
+
+
+@pytest.fixture(scope="session")
 def test_banks(django_db_setup, django_db_blocker):
     from tenants.services import bank_create, platform_ensure
 
