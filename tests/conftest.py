@@ -27,6 +27,13 @@ def django_db_setup(django_test_environment, django_db_blocker, django_db_keepdb
     yield
     if not django_db_keepdb:
         with django_db_blocker.unblock():
+            # Threads of the live server and of concurrency tests may leave a session behind.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            connection.close()
             teardown_databases(config, verbosity=0)
 
 
