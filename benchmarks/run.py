@@ -28,6 +28,7 @@ RESULTS = BASE_DIR / ".bench" / "results.json"
 PORT = int(os.environ.get("BENCH_PORT", "8011"))
 DURATION = os.environ.get("BENCH_DURATION", "10s")
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
+THREADS = int(os.environ.get("BENCH_THREADS", "1"))  # blocking threads per granian worker
 BANK_HOST = "gpnsh.localhost"
 
 
@@ -43,6 +44,8 @@ BARE_PORT = PORT + 1
 CASES = [
     Case("bare", "localhost", "/bare"),
     Case("storefront", BANK_HOST, "/s/{code}"),
+    Case("qr_png", BANK_HOST, "/s/{code}/qr.png"),  # served from the cache after the first request
+    Case("track_first_scan", BANK_HOST, "/s/{code}/t", script="track.lua"),
 ]
 
 
@@ -75,6 +78,8 @@ def server_env() -> dict:
         SECURE_SSL_REDIRECT="false",
         STATIC_ROOT=str(BASE_DIR / ".bench" / "static"),
         LOG_LEVEL="ERROR",
+        # wrk comes from one address; the per-network limit would otherwise answer 429s.
+        TRACK_RATE_PER_MINUTE="100000000",
     )
 
 
@@ -89,7 +94,7 @@ def start_server(*, port: int, settings: str = "config.settings.production") -> 
             "--workers",
             "2",
             "--blocking-threads",
-            "1",
+            str(THREADS),
             "--host",
             "127.0.0.1",
             "--port",

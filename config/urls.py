@@ -20,7 +20,6 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("workspace/page/", include("storefront.builder_urls")),
     path("workspace/customers/", include("insights.urls")),
-    path("s/<str:code>/t", insights_views.track, name="track"),
     path("s/<str:code>/t/share", insights_views.track_share, name="track_share"),
     path("workspace/", include("org.urls")),
     path("s/", include("storefront.urls")),

@@ -7,15 +7,14 @@ submission must not fail because tracking did; a failure is logged instead.
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
 
-from django.db import transaction
-from django.db.models import F, Q
+from django.db import connection, transaction
 from django.utils import timezone
 
+from insights import recording
 from insights.bots import is_bot
 from insights.identity import ip_hash, visitor_token_read
-from insights.models import AttributionSettings, Event, Source, Visitor
+from insights.models import Event, Visitor
 from org.models import AuditLog, Staff
 
 logger = logging.getLogger(__name__)
@@ -82,67 +81,47 @@ def _new_token(length: int) -> str:
 
 @dataclass
 class Visit:
-    visitor: Visitor | None
+    visitor_id: int | None
+    share_code: str
+    token: str
     created: bool
     is_bot: bool
 
 
-def visit_record(*, request, page_staff: Staff, entry: bool, referral_code: str = "") -> Visit:
+def visit_record(*, request, code: str, entry: bool, referral_code: str = "") -> Visit | None:
     """The storefront's tracking request: a page view, and a scan when the visit starts here.
 
-    New visitors are created (attributed to the page's manager, or to the sharer's manager when
-    they arrive through a share link) and get a cookie; returning visitors may be taken over by
-    this page's manager once their protection period is over."""
+    A new visitor is created, owned by the page's manager (or by the sharer's manager when they
+    came through a share link), and gets a cookie; a returning visitor may be taken over by this
+    page's manager once their protection period is over. None if the code is unknown.
+    One SQL statement (insights/recording.py): this runs for every view of every page."""
     user_agent = request.headers.get("User-Agent", "")[:200]
-    owner = staff_in_charge(page_staff)
+    params = {"code": code.lower(), "entry": entry}
     if is_bot(user_agent):
-        # Bots get no visitor row (they keep no cookies); their events are kept, marked.
-        if entry:
-            event_record(kind=Event.Kind.SCAN, staff=owner, page_staff=page_staff, is_bot=True)
-        event_record(kind=Event.Kind.PAGE_VIEW, staff=owner, page_staff=page_staff, is_bot=True)
-        return Visit(visitor=None, created=False, is_bot=True)
-
-    now = timezone.now()
-    visitor = visitor_for_request(request)
-    created = False
-    with transaction.atomic():
-        if visitor is None:
-            referrer = None
-            if referral_code:
-                referrer = Visitor.objects.select_related("owner").filter(share_code=referral_code).first()
-            first_owner = staff_in_charge(referrer.owner) if referrer and referrer.owner_id else owner
-            visitor = Visitor.objects.create(
-                token=_new_token(24),
-                share_code=_new_token(10),
-                owner=first_owner,
-                owned_since=now,
-                first_staff=first_owner,
-                source=Source.SHARE if referrer else Source.SCAN,
-                referrer=referrer,
-                ip_hash=ip_hash(request),
-                user_agent=user_agent,
-                visits=1,
-            )
-            created = True
-        elif entry:
-            _visitor_takeover(visitor=visitor, staff=owner, now=now)
-            Visitor.objects.filter(pk=visitor.pk).update(visits=F("visits") + 1, last_seen_at=now)
-        if entry:
-            event_record(kind=Event.Kind.SCAN, visitor=visitor, page_staff=page_staff, occurred_at=now)
-        event_record(kind=Event.Kind.PAGE_VIEW, visitor=visitor, page_staff=page_staff, occurred_at=now)
-    return Visit(visitor=visitor, created=created, is_bot=False)
-
-
-def _visitor_takeover(*, visitor: Visitor, staff: Staff, now) -> None:
-    """First touch wins for the protection period; after it, the next manager's link takes over.
-    A conditional update, so two simultaneous arrivals cannot both take the customer."""
-    if visitor.owner_id == staff.pk:
-        return
-    days = AttributionSettings.load().protection_days
-    expired = Q(owned_since__isnull=True) | Q(owned_since__lt=now - timedelta(days=days))
-    taken = Visitor.objects.filter(expired, pk=visitor.pk).update(owner=staff, owned_since=now)
-    if taken:
-        visitor.owner, visitor.owned_since = staff, now
+        with connection.cursor() as cursor:
+            cursor.execute(recording.BOT, params)
+            found = cursor.rowcount > 0
+        return Visit(None, "", "", created=False, is_bot=True) if found else None
+    token = visitor_token_read(request)
+    if token:
+        row = recording.execute(recording.RETURNING_VISITOR, {**params, "token": token})
+        if row is not None:
+            return Visit(row[0], row[1], token, created=False, is_bot=False)
+    token = _new_token(24)
+    row = recording.execute(
+        recording.NEW_VISITOR,
+        {
+            **params,
+            "token": token,
+            "share_code": _new_token(10),
+            "referral": referral_code,
+            "ip_hash": ip_hash(request),
+            "user_agent": user_agent,
+        },
+    )
+    if row is None:
+        return None
+    return Visit(row[0], row[1], token, created=True, is_bot=False)
 
 
 @transaction.atomic

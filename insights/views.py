@@ -1,5 +1,6 @@
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -12,15 +13,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from insights import access
 from insights.forms import CustomerFilterForm, ReassignForm
-from insights.identity import ip_hash, visitor_cookie_set
+from insights.identity import ip_hash, visitor_cookie_set, visitor_token_read
 from insights.models import Event
 from insights.selectors import customer_list, customer_timeline, referral_chain, referral_tree
 from insights.services import event_record, visit_record, visitor_for_request, visitor_reassign
 from org.access import staff_visible
 from org.decorators import workspace_view
 from org.models import Staff
-
-TRACK_LIMIT_PER_MINUTE = 240
 
 
 def _page_staff(code: str) -> Staff:
@@ -38,37 +37,42 @@ def _cross_site(request) -> bool:
 
 
 def _rate_limited(request) -> bool:
-    """Per network address and minute; the cache counts (and failing open is acceptable here)."""
+    """Per network address and minute; the cache counts (and failing open is acceptable here).
+    Only requests that would create a visitor are counted: a returning visitor's cookie is signed."""
     key = f"insights:track:{ip_hash(request)}"
-    cache.add(key, 0, 60)
     try:
-        return cache.incr(key) > TRACK_LIMIT_PER_MINUTE
-    except ValueError:
+        return cache.incr(key) > settings.TRACK_RATE_PER_MINUTE
+    except ValueError:  # the first request of the minute
+        cache.add(key, 1, 60)
         return False
 
 
-@csrf_exempt
-@require_POST
-def track(request, code: str):
+def track(request, code: str) -> HttpResponse:
     """`POST /s/<code>/t`: the request a storefront page makes once loaded (the page itself stays a
-    cache hit). Records the page view, the scan when the visit starts here, and attribution."""
+    cache hit). Records the page view, the scan when the visit starts here, and attribution.
+
+    Answered by `insights.middleware.TrackMiddleware` ahead of sessions, auth and CSRF: it needs
+    none of them (the cookie is signed, cross-site requests are refused here)."""
     if _cross_site(request):
         return HttpResponseForbidden()
-    if _rate_limited(request):
+    known_visitor = visitor_token_read(request) is not None
+    if not known_visitor and _rate_limited(request):
         return HttpResponse(status=429)
-    page_staff = _page_staff(code)
     visit = visit_record(
         request=request,
-        page_staff=page_staff,
+        code=code,
         entry=request.POST.get("e") == "1",
         referral_code=request.POST.get("r", "")[:16],
     )
-    if visit.visitor is None:
-        return JsonResponse({})
-    share_url = request.build_absolute_uri(f"/s/{page_staff.code}?r={visit.visitor.share_code}")
-    response = JsonResponse({"share": share_url})
-    if visit.created:
-        visitor_cookie_set(response, visit.visitor.token, secure=request.is_secure())
+    if visit is None:
+        raise Http404
+    if visit.visitor_id is None:
+        response = JsonResponse({})
+    else:
+        share_url = request.build_absolute_uri(f"/s/{code.lower()}?r={visit.share_code}")
+        response = JsonResponse({"share": share_url})
+        if visit.created:
+            visitor_cookie_set(response, visit.token, secure=request.is_secure())
     response["Cache-Control"] = "no-store"
     return response
 

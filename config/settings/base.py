@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Answers cache hits of /s/<code> here, before sessions, auth and CSRF (storefront/middleware.py).
     "storefront.middleware.StorefrontCacheMiddleware",
+    # Answers the storefront's tracking request (/s/<code>/t) here too (insights/middleware.py).
+    "insights.middleware.TrackMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -191,6 +193,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+
+# Tracking requests accepted per network address and minute (a storefront view makes one).
+TRACK_RATE_PER_MINUTE = env.int("TRACK_RATE_PER_MINUTE", default=240)
 
 # --- Language and time: Chinese first, English available -----------------------------------------
 LANGUAGE_CODE = "zh-hans"

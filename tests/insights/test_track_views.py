@@ -33,11 +33,23 @@ def test_tracking_an_unknown_code_is_404(phone):
     assert phone.post("/s/zzzzzzzz/t", {"e": "1"}).status_code == 404
 
 
-def test_tracking_is_rate_limited_per_network(phone, monkeypatch):
-    monkeypatch.setattr("insights.views.TRACK_LIMIT_PER_MINUTE", 3)
+def test_new_visitors_from_one_network_are_rate_limited(phone, settings):
+    settings.TRACK_RATE_PER_MINUTE = 3
     manager = StaffFactory()
-    codes = [phone.post(f"/s/{manager.code}/t", {"e": "0"}).status_code for _ in range(5)]
+    codes = []
+    for _ in range(5):
+        phone.cookies.clear()  # each request a cookie-less newcomer from the same address
+        codes.append(phone.post(f"/s/{manager.code}/t", {"e": "1"}).status_code)
     assert codes == [200, 200, 200, 429, 429]
+    assert Visitor.objects.count() == 3
+
+
+def test_a_returning_visitor_is_not_rate_limited(phone, settings):
+    settings.TRACK_RATE_PER_MINUTE = 1
+    manager = StaffFactory()
+    codes = [phone.post(f"/s/{manager.code}/t", {"e": "0"}).status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 200]
+    assert Visitor.objects.count() == 1
 
 
 def test_share_is_recorded_for_the_visitor(phone):
