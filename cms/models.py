@@ -19,6 +19,7 @@ from wagtail.search import index
 
 from cms.blocks import TemplateBlocks
 from cms.compliance import banned_phrases_check
+from cms.fields import ChoiceArrayField
 
 colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #C8102E."))
 RICH_TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link"]
@@ -253,6 +254,8 @@ class Article(DraftStateMixin, RevisionMixin, PreviewableMixin, index.Indexed, m
 class BrandSettings(BaseGenericSetting):
     """The bank's face on every storefront and poster."""
 
+    select_related = ["logo"]  # pages and posters read the logo with the settings: one query
+
     logo = models.ForeignKey(
         "wagtailimages.Image",
         verbose_name=_("logo"),
@@ -279,6 +282,58 @@ class BrandSettings(BaseGenericSetting):
 
     class Meta:
         verbose_name = _("brand")
+
+
+class PosterTemplate(models.TextChoices):
+    """The built-in share-poster layouts (drawn in cms/posters.py). Head office picks which ones its
+    staff may use in `PosterSettings`; a new layout is code, not data."""
+
+    CLASSIC = "classic", _("Classic")
+    MINIMAL = "minimal", _("Minimal")
+    FESTIVE = "festive", _("Festive")
+
+
+def poster_templates_all() -> list[str]:
+    return list(PosterTemplate.values)
+
+
+@register_setting(icon="image")
+class PosterSettings(BaseGenericSetting):
+    """Which built-in poster layouts (`PosterTemplate`) the bank offers its staff, and which one a
+    poster link without `?template=` gets. The poster itself takes its colours, logo and slogan from
+    `BrandSettings`."""
+
+    enabled_templates = ChoiceArrayField(
+        models.CharField(max_length=20, choices=PosterTemplate.choices),
+        verbose_name=_("poster templates staff may use"),
+        default=poster_templates_all,
+    )
+    default_template = models.CharField(
+        _("default poster template"),
+        max_length=20,
+        choices=PosterTemplate.choices,
+        default=PosterTemplate.CLASSIC,
+    )
+
+    panels = [FieldPanel("enabled_templates"), FieldPanel("default_template")]
+
+    class Meta:
+        verbose_name = _("share posters")
+
+    def clean(self):
+        if not self.enabled_templates:
+            raise ValidationError({"enabled_templates": _("Enable at least one poster template.")})
+        if self.default_template not in self.enabled_templates:
+            raise ValidationError({"default_template": _("The default poster template must be one of those enabled.")})
+
+    @property
+    def templates(self) -> list[str]:
+        """The enabled templates in their built-in order, the default first; never empty."""
+        enabled = [t for t in PosterTemplate.values if t in (self.enabled_templates or [])]
+        if self.default_template in enabled:
+            enabled.remove(self.default_template)
+            enabled.insert(0, self.default_template)
+        return enabled or [PosterTemplate.CLASSIC]
 
 
 DEFAULT_BANNED_PHRASES = "保本\n保收益\n无风险\n零风险\n稳赚\n稳赚不赔\n刚性兑付\n收益最高\n绝对安全"

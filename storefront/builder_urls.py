@@ -1,6 +1,6 @@
 from django.urls import path
 
-from storefront.views import builder
+from storefront.views import builder, qr
 
 app_name = "builder"
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("preview/", builder.preview, name="preview"),
     path("versions/", builder.versions, name="versions"),
     path("versions/<int:revision_id>/restore/", builder.version_restore, name="restore"),
+    path("share/", qr.share, name="share"),
 ]
