@@ -47,6 +47,7 @@ class Visitor(models.Model):
         indexes = [
             models.Index(fields=["owner", "-last_seen_at"], name="visitor_owner_recent"),
             models.Index(fields=["referrer"], name="visitor_referrer"),
+            models.Index(fields=["ip_hash", "first_seen_at"], name="visitor_network_recent"),
         ]
 
     def __str__(self):

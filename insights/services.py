@@ -8,12 +8,13 @@ import logging
 import secrets
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from insights import recording
 from insights.bots import is_bot
-from insights.identity import ip_hash, visitor_token_read
+from insights.identity import ip_hash, visitor_cookie_read, visitor_token_read
+from insights.inbox.writer import writer
 from insights.models import Event, Visitor
 from org.models import AuditLog, Staff
 
@@ -80,48 +81,72 @@ def _new_token(length: int) -> str:
 
 
 @dataclass
-class Visit:
-    visitor_id: int | None
-    share_code: str
+class Hit:
     token: str
-    created: bool
+    share_code: str
+    is_new: bool
     is_bot: bool
 
 
-def visit_record(*, request, code: str, entry: bool, referral_code: str = "") -> Visit | None:
-    """The storefront's tracking request: a page view, and a scan when the visit starts here.
+HIT_INSERT = """
+INSERT INTO public.insights_inbox_hit
+    (received_at, schema_name, code, token, share_code, is_new, entry, referral, is_bot, ip_hash, user_agent)
+VALUES (now(), %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+"""
 
-    A new visitor is created, owned by the page's manager (or by the sharer's manager when they
-    came through a share link), and gets a cookie; a returning visitor may be taken over by this
-    page's manager once their protection period is over. None if the code is unknown.
-    One SQL statement (insights/recording.py): this runs for every view of every page."""
-    user_agent = request.headers.get("User-Agent", "")[:200]
-    params = {"code": code.lower(), "entry": entry}
-    if is_bot(user_agent):
-        with connection.cursor() as cursor:
-            cursor.execute(recording.BOT, params)
-            found = cursor.rowcount > 0
-        return Visit(None, "", "", created=False, is_bot=True) if found else None
-    token = visitor_token_read(request)
-    if token:
-        row = recording.execute(recording.RETURNING_VISITOR, {**params, "token": token})
-        if row is not None:
-            return Visit(row[0], row[1], token, created=False, is_bot=False)
-    token = _new_token(24)
-    row = recording.execute(
-        recording.NEW_VISITOR,
-        {
-            **params,
-            "token": token,
-            "share_code": _new_token(10),
-            "referral": referral_code,
-            "ip_hash": ip_hash(request),
-            "user_agent": user_agent,
-        },
+
+def hit_record(*, request, code: str, entry: bool, referral_code: str = "") -> Hit:
+    """The storefront's tracking request (a Django request): see `hit_write`."""
+    return hit_write(
+        schema_name=connection.schema_name,
+        code=code,
+        entry=entry,
+        referral_code=referral_code,
+        user_agent=request.headers.get("User-Agent", ""),
+        identity=visitor_cookie_read(request),
+        meta=request.META,
     )
-    if row is None:
-        return None
-    return Visit(row[0], row[1], token, created=True, is_bot=False)
+
+
+def hit_write(
+    *,
+    schema_name: str,
+    code: str,
+    entry: bool,
+    referral_code: str,
+    user_agent: str,
+    identity: tuple[str, str] | None,
+    meta,
+) -> Hit:
+    """One durable insert into the tracking inbox, nothing more.
+
+    A visitor without our cookie (`identity`) gets a new one here (the caller sets the cookie); who
+    they belong to, and the scan and page-view events, are worked out by `insights.ingest` within
+    about a second. This runs for every view of every page, hence raw SQL and a single statement,
+    shared with other requests' hits when group commit is on."""
+    user_agent = user_agent[:200]
+    bot = is_bot(user_agent)
+    identity = None if bot else identity
+    is_new = identity is None and not bot
+    token, share_code = identity or (("", "") if bot else (_new_token(24), _new_token(10)))
+    row = [
+        schema_name,
+        code.lower()[:16],
+        token,
+        share_code,
+        is_new,
+        entry,
+        referral_code[:16],
+        bot,
+        ip_hash(meta) if is_new else "",
+        user_agent if is_new else "",
+    ]
+    if settings.TRACK_GROUP_COMMIT:
+        writer.write(row)  # returns once committed, with other requests' hits in the same commit
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(HIT_INSERT, row)
+    return Hit(token=token, share_code=share_code, is_new=is_new, is_bot=bot)
 
 
 @transaction.atomic

@@ -1,8 +1,6 @@
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseForbidden, JsonResponse
@@ -13,10 +11,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from insights import access
 from insights.forms import CustomerFilterForm, ReassignForm
-from insights.identity import ip_hash, visitor_cookie_set, visitor_token_read
+from insights.identity import visitor_cookie_set
 from insights.models import Event
 from insights.selectors import customer_list, customer_timeline, referral_chain, referral_tree
-from insights.services import event_record, visit_record, visitor_for_request, visitor_reassign
+from insights.services import event_record, hit_record, visitor_for_request, visitor_reassign
 from org.access import staff_visible
 from org.decorators import workspace_view
 from org.models import Staff
@@ -36,43 +34,28 @@ def _cross_site(request) -> bool:
     return bool(origin) and urlsplit(origin).netloc != request.get_host()
 
 
-def _rate_limited(request) -> bool:
-    """Per network address and minute; the cache counts (and failing open is acceptable here).
-    Only requests that would create a visitor are counted: a returning visitor's cookie is signed."""
-    key = f"insights:track:{ip_hash(request)}"
-    try:
-        return cache.incr(key) > settings.TRACK_RATE_PER_MINUTE
-    except ValueError:  # the first request of the minute
-        cache.add(key, 1, 60)
-        return False
-
-
 def track(request, code: str) -> HttpResponse:
     """`POST /s/<code>/t`: the request a storefront page makes once loaded (the page itself stays a
-    cache hit). Records the page view, the scan when the visit starts here, and attribution.
+    cache hit). Records the view durably in the inbox; `insights.ingest` works out the scan, the
+    page view and attribution from it.
 
     Answered by `insights.middleware.TrackMiddleware` ahead of sessions, auth and CSRF: it needs
     none of them (the cookie is signed, cross-site requests are refused here)."""
     if _cross_site(request):
         return HttpResponseForbidden()
-    known_visitor = visitor_token_read(request) is not None
-    if not known_visitor and _rate_limited(request):
-        return HttpResponse(status=429)
-    visit = visit_record(
+    hit = hit_record(
         request=request,
         code=code,
-        entry=request.POST.get("e") == "1",
-        referral_code=request.POST.get("r", "")[:16],
+        # In the query string (no body to parse); a form body is accepted too.
+        entry=(request.GET.get("e") or request.POST.get("e")) == "1",
+        referral_code=request.GET.get("r") or request.POST.get("r", ""),
     )
-    if visit is None:
-        raise Http404
-    if visit.visitor_id is None:
+    if hit.is_bot:
         response = JsonResponse({})
     else:
-        share_url = request.build_absolute_uri(f"/s/{code.lower()}?r={visit.share_code}")
-        response = JsonResponse({"share": share_url})
-        if visit.created:
-            visitor_cookie_set(response, visit.token, secure=request.is_secure())
+        response = JsonResponse({"share": request.build_absolute_uri(f"/s/{code.lower()}?r={hit.share_code}")})
+        if hit.is_new:
+            visitor_cookie_set(response, hit.token, hit.share_code, secure=request.is_secure())
     response["Cache-Control"] = "no-store"
     return response
 
@@ -83,8 +66,6 @@ def track_share(request, code: str):
     """`POST /s/<code>/t/share`: the visitor shared the page (their link carries ?r=)."""
     if _cross_site(request):
         return HttpResponseForbidden()
-    if _rate_limited(request):
-        return HttpResponse(status=429)
     page_staff = _page_staff(code)
     visitor = visitor_for_request(request)
     if visitor is None:

@@ -35,6 +35,7 @@ SHARED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "insights.inbox",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -194,8 +195,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 
-# Tracking requests accepted per network address and minute (a storefront view makes one).
-TRACK_RATE_PER_MINUTE = env.int("TRACK_RATE_PER_MINUTE", default=240)
+# Tracking hits from concurrent requests share one commit (insights/inbox/writer.py).
+TRACK_GROUP_COMMIT = env.bool("TRACK_GROUP_COMMIT", default=True)
+# New visitors one network address may bring per minute before the rest count as a bot's.
+TRACK_NEWCOMERS_PER_MINUTE = env.int("TRACK_NEWCOMERS_PER_MINUTE", default=240)
 
 # --- Language and time: Chinese first, English available -----------------------------------------
 LANGUAGE_CODE = "zh-hans"

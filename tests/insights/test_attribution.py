@@ -8,6 +8,7 @@ from django.test import Client
 from django.utils import timezone
 
 from insights.identity import COOKIE_NAME
+from insights.ingest import hits_drain
 from insights.models import AttributionSettings, Event, Source, Visitor
 from org.models import AuditLog
 from org.services.staff import staff_leave
@@ -23,7 +24,10 @@ def phone(bank):
 
 
 def scan(client, staff, *, entry=True, referral=""):
-    return client.post(f"/s/{staff.code}/t", {"e": "1" if entry else "0", "r": referral})
+    """The tracking request the page makes, then the ingest that turns it into visitors and events."""
+    response = client.post(f"/s/{staff.code}/t?e={1 if entry else 0}&r={referral}")
+    hits_drain()
+    return response
 
 
 def test_first_scan_creates_a_visitor_owned_by_the_page_manager(phone):
@@ -106,9 +110,9 @@ def test_a_tampered_cookie_is_ignored(phone):
     manager = StaffFactory()
     scan(phone, manager)
     real = Visitor.objects.get()
-    phone.cookies[COOKIE_NAME] = real.token  # unsigned: forged
+    phone.cookies[COOKIE_NAME] = f"{real.token}.{real.share_code}"  # unsigned: forged
     scan(phone, manager)
-    phone.cookies[COOKIE_NAME] = signing.get_cookie_signer(salt="wrong").sign(real.token)
+    phone.cookies[COOKIE_NAME] = signing.get_cookie_signer(salt="wrong").sign(f"{real.token}.{real.share_code}")
     scan(phone, manager)
     assert Visitor.objects.count() == 3
     assert Visitor.objects.get(pk=real.pk).visits == 1
