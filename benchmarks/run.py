@@ -194,8 +194,25 @@ def ensure_wrk() -> None:
         raise SystemExit("bench: wrk is needed (Debian/Ubuntu package 'wrk').")
 
 
+def use_bench_database() -> None:
+    """Run on a database and cache of the benchmark's own, so its traffic never lands in the demo."""
+    import psycopg
+
+    url = os.environ["DATABASE_URL"]
+    base, _slash, name = url.rpartition("/")
+    bench_url = f"{base}/{name.split('?')[0]}_bench"
+    libpq = url.replace("postgres://", "postgresql://", 1)
+    with psycopg.connect(libpq, autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [bench_url.rpartition("/")[2]])
+        if exists.fetchone() is None:
+            connection.execute(f'CREATE DATABASE "{bench_url.rpartition("/")[2]}"')
+    os.environ["DATABASE_URL"] = bench_url
+    os.environ["CACHE_DIR"] = str(BASE_DIR / ".bench" / "cache")
+
+
 def main(names: list[str]) -> None:
     ensure_wrk()
+    use_bench_database()
     code = prepare()
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],

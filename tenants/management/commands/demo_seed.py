@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from django_tenants.utils import schema_context
 
 from cms.demo import catalog_seed
+from insights.demo import customers_seed
 from org.models import Staff
 from org.services.org_import import OrgFile, Row, org_import
 from storefront.demo import pages_seed
@@ -95,6 +96,7 @@ class Command(BaseCommand):
                 org_import(_org_file(spec))
                 catalog_seed(bank_slug=spec["slug"], **spec["brand"])
                 pages_seed()
+                customers_seed()
                 staff = list(Staff.objects.select_related("user", "branch").order_by("branch__path", "employee_no"))
                 for member in staff:
                     if member.employee_no == "admin":
@@ -113,4 +115,8 @@ class Command(BaseCommand):
                         f"/ {DEMO_PASSWORD}   {base}/s/{member.code}"
                     )
         spares_replenish()
+        lines += [
+            "",
+            "Every /s/<code> link also has /s/<code>/qr.png, /s/<code>/qr.svg and /s/<code>/poster.png.",
+        ]
         self.stdout.write("\n".join(lines) + "\n")

@@ -1,0 +1,58 @@
+"""Demo customers: visits, shares and referrals through the real tracking path (inbox + ingest)."""
+
+import random
+from datetime import timedelta
+
+from django.db import connection
+from django.utils import timezone
+
+from insights.ingest import hits_drain
+from insights.models import Visitor
+from insights.services import hit_write
+from org.models import Staff
+
+BROWSER = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 MicroMessenger/8.0.49"
+
+
+def customers_seed(*, seed: int = 7) -> int:
+    """A few weeks of visitors for every account manager (once: skipped if the bank has any)."""
+    if Visitor.objects.exists():
+        return 0
+    rng = random.Random(seed)
+    made = 0
+    for manager in Staff.objects.filter(role=Staff.Role.MANAGER, left_at__isnull=True):
+        identities = []
+        for index in range(rng.randint(6, 14)):
+            referral = rng.choice(identities)[1] if identities and rng.random() < 0.35 else ""
+            meta = {"REMOTE_ADDR": f"10.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{index}"}
+            hit = hit_write(
+                schema_name=connection.schema_name,
+                code=manager.code,
+                entry=True,
+                referral_code=referral,
+                user_agent=BROWSER,
+                identity=None,
+                meta=meta,
+            )
+            identities.append((hit.token, hit.share_code))
+            for _ in range(rng.randint(0, 3)):  # they came back, and looked around
+                hit_write(
+                    schema_name=connection.schema_name,
+                    code=manager.code,
+                    entry=rng.random() < 0.5,
+                    referral_code="",
+                    user_agent=BROWSER,
+                    identity=(hit.token, hit.share_code),
+                    meta=meta,
+                )
+            made += 1
+    hits_drain()
+    # Spread first visits over the last weeks, as real customers would be.
+    now = timezone.now()
+    for visitor in Visitor.objects.all():
+        first = now - timedelta(days=rng.randint(0, 40), hours=rng.randint(0, 23))
+        Visitor.objects.filter(pk=visitor.pk).update(
+            first_seen_at=first, owned_since=first, last_seen_at=first + timedelta(days=rng.randint(0, 5))
+        )
+        visitor.events.update(occurred_at=first)
+    return made
