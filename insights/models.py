@@ -58,8 +58,8 @@ class Event(models.Model):
     """One thing a visitor did, attributed to a staff member. Append-only.
 
     `staff` is whom the event counts for (the visitor's owner when it happened, or the page's
-    owner for anonymous bots); `branch_id` is copied so rollups need no join. At real scale this
-    table is partitioned by month (see insights/PARTITIONING.md)."""
+    owner for anonymous bots); `branch_id` is copied so rollups need no join. Its growth plan
+    (monthly partitions) comes with the statistics work, which reads it through daily rollups."""
 
     class Kind(models.TextChoices):
         SCAN = "scan", _("Scan")
