@@ -85,7 +85,8 @@ def customers(request):
     template = "insights/customers.html"
     if request.htmx:
         template += "#results"
-    return render(request, template, {"form": form, "page": page, "source": source})
+    context = {"form": form, "page": page, "source": source, "pager_query": f"source={source}&"}
+    return render(request, template, context)
 
 
 @require_http_methods(["GET", "POST"])

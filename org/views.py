@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -84,7 +84,14 @@ def staff_list_view(request):
     if request.htmx:
         template += "#results"
     awaiting = staff_awaiting_password(viewer=request.staff).count()
-    return render(request, template, {"form": form, "page": page, "query": query, "awaiting": awaiting})
+    context = {
+        "form": form,
+        "page": page,
+        "query": query,
+        "awaiting": awaiting,
+        "pager_query": f"{urlencode({'q': query})}&",
+    }
+    return render(request, template, context)
 
 
 @require_http_methods(["GET", "POST"])

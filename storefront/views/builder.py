@@ -94,13 +94,13 @@ def block_add(request, block_type: str):
     storefront = storefront_for_staff(staff=request.staff)
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            builder_block_add(storefront=storefront, user=request.user, block_type=block_type, value=form.to_value())
-        except ValidationError as exc:
-            _apply_block_errors(form, exc)
-        except BuilderError as exc:
-            form.add_error(None, str(exc))
-        else:
+        saved = _form_save(
+            form,
+            lambda value: builder_block_add(
+                storefront=storefront, user=request.user, block_type=block_type, value=value
+            ),
+        )
+        if saved:
             return _after_change(request, message=_("Block added to your draft."))
     return _block_form(request, form, action="add", status=400 if form.errors else 200)
 
@@ -113,15 +113,28 @@ def block_edit(request, block_id: str):
     value = block.value
     form = form_class(request.POST or None, value=dict(value) if hasattr(value, "keys") else value)
     if request.method == "POST" and form.is_valid():
-        try:
-            builder_block_update(storefront=storefront, user=request.user, block_id=block_id, value=form.to_value())
-        except ValidationError as exc:
-            _apply_block_errors(form, exc)
-        except BuilderError as exc:
-            form.add_error(None, str(exc))
-        else:
+        saved = _form_save(
+            form,
+            lambda value: builder_block_update(
+                storefront=storefront, user=request.user, block_id=block_id, value=value
+            ),
+        )
+        if saved:
             return _after_change(request, message=_("Block saved to your draft."))
     return _block_form(request, form, action="edit", block_id=block_id, status=400 if form.errors else 200)
+
+
+def _form_save(form, save) -> bool:
+    """Run `save(value)`; what the block or the service refuses goes back onto the form."""
+    try:
+        save(form.to_value())
+    except ValidationError as exc:
+        _apply_block_errors(form, exc)
+    except BuilderError as exc:
+        form.add_error(None, str(exc))
+    else:
+        return True
+    return False
 
 
 def _block_form(request, form, *, action: str, block_id: str | None = None, status: int = 200):
