@@ -76,6 +76,8 @@ def server_env() -> dict:
         os.environ,
         DJANGO_SETTINGS_MODULE="config.settings.production",
         SECRET_KEY="bench-only-" + "x" * 50,
+        PII_KEY="YmVuY2gtb25seS1rZXktMzItYnl0ZXMtbG9uZy0hISE=",
+        PII_HASH_KEY="bench-only-hash-key",
         ALLOWED_HOSTS="localhost,.localhost",
         SECURE_SSL_REDIRECT="false",
         STATIC_ROOT=str(BASE_DIR / ".bench" / "static"),

@@ -8,9 +8,16 @@ from cms.blocks import manager_block_types
 MAX_BLOCKS = 30
 
 
+def _app_blocks() -> list:
+    from appointments.blocks import BLOCKS as appointment_blocks
+    from customers.blocks import BLOCKS as customer_blocks
+
+    return [*customer_blocks, *appointment_blocks]
+
+
 class StorefrontBlocks(blocks.StreamBlock):
     def __init__(self, local_blocks=None, **kwargs):
-        super().__init__(local_blocks=[*manager_block_types(), *(local_blocks or [])], **kwargs)
+        super().__init__(local_blocks=[*manager_block_types(), *_app_blocks(), *(local_blocks or [])], **kwargs)
 
     class Meta:
         max_num = MAX_BLOCKS

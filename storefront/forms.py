@@ -203,3 +203,14 @@ BLOCK_FORMS: dict[str, type[BlockForm]] = {
     form.block_type: form
     for form in (ProductShelfForm, BillPaymentsForm, ContactCardForm, IntroForm, RichTextForm, BannerForm, ArticlesForm)
 }
+
+
+def _app_forms() -> dict:
+    # Imported late: those modules subclass BlockForm from this one.
+    from appointments.builder_forms import FORMS as appointment_forms
+    from customers.builder_forms import FORMS as customer_forms
+
+    return {**customer_forms, **appointment_forms}
+
+
+BLOCK_FORMS.update(_app_forms())

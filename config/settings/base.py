@@ -46,6 +46,8 @@ TENANT_APPS = [
     "org",
     "cms",
     "insights",
+    "customers",
+    "appointments",
     "storefront",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -197,6 +199,10 @@ AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 
 # Tracking hits from concurrent requests share one commit (insights/inbox/writer.py).
 TRACK_GROUP_COMMIT = env.bool("TRACK_GROUP_COMMIT", default=True)
+# Customers' personal information: Fernet key (urlsafe base64 of 32 bytes) and the lookup-hash key.
+PII_KEY = env("PII_KEY", default="")
+PII_HASH_KEY = env("PII_HASH_KEY", default="")
+
 # New visitors one network address may bring per minute before the rest count as a bot's.
 TRACK_NEWCOMERS_PER_MINUTE = env.int("TRACK_NEWCOMERS_PER_MINUTE", default=240)
 

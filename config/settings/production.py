@@ -5,6 +5,8 @@ from .base import env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")  # no default: refuse to start without a real secret
+PII_KEY = env("PII_KEY")  # customers' names and phones are encrypted with it: keep it safe, never rotate blindly
+PII_HASH_KEY = env("PII_HASH_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 

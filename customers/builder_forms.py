@@ -1,0 +1,3 @@
+"""The page builder's forms for this app's blocks: {block name: storefront.forms.BlockForm subclass}."""
+
+FORMS: dict = {}
