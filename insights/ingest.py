@@ -61,25 +61,47 @@ def _apply(hit: tuple) -> bool:
 
 
 def hits_process(*, batch: int = BATCH) -> IngestResult:
-    """Claim up to `batch` hits, apply them in their banks' schemas, delete them. One transaction."""
+    """Claim up to `batch` hits, apply them in their banks' schemas, delete them. One transaction.
+
+    Should a hit fail to apply (a bug, or data we did not foresee), the batch is retried hit by
+    hit, each in a savepoint, and only the failing hit is dropped (and logged): one bad row must
+    never stop every bank's tracking."""
     result = IngestResult()
     with transaction.atomic():
         with schema_context("public"), connection.cursor() as cursor:
             cursor.execute(CLAIM, [batch])
             hits = cursor.fetchall()
-        by_schema: dict[str, list[tuple]] = {}
-        for hit in hits:
-            by_schema.setdefault(hit[2], []).append(hit)
-        for schema_name, schema_hits in by_schema.items():
-            with schema_context(schema_name):
-                for hit in schema_hits:
-                    if not _apply(hit):
-                        result.dropped += 1
+        try:
+            with transaction.atomic():
+                result.dropped = _apply_all(hits, isolated=False)
+        except Exception:
+            logger.exception("insights ingest: a batch failed; applying its hits one by one")
+            result.dropped = _apply_all(hits, isolated=True)
         if hits:
             with schema_context("public"), connection.cursor() as cursor:
                 cursor.execute("DELETE FROM public.insights_inbox_hit WHERE id = ANY(%s)", [[h[0] for h in hits]])
         result.hits = len(hits)
     return result
+
+
+def _apply_all(hits: list[tuple], *, isolated: bool) -> int:
+    dropped = 0
+    by_schema: dict[str, list[tuple]] = {}
+    for hit in hits:
+        by_schema.setdefault(hit[2], []).append(hit)
+    for schema_name, schema_hits in by_schema.items():
+        with schema_context(schema_name):
+            for hit in schema_hits:
+                if not isolated:
+                    dropped += not _apply(hit)
+                    continue
+                try:
+                    with transaction.atomic():
+                        dropped += not _apply(hit)
+                except Exception:
+                    logger.exception("insights ingest: dropped hit %s", hit[0])
+                    dropped += 1
+    return dropped
 
 
 def hits_drain(*, batch: int = BATCH) -> IngestResult:

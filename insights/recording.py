@@ -57,6 +57,7 @@ vis AS (
            CASE WHEN referrer.id IS NULL THEN 'scan' ELSE 'share' END, referrer.id, flood.is_bot, %(ip_hash)s,
            %(user_agent)s, '', %(at)s, %(at)s, 1
     FROM page CROSS JOIN flood LEFT JOIN referrer ON true
+    ON CONFLICT (token) DO NOTHING
     RETURNING id, owner_id, share_code, is_bot
 ),
 {_EVENTS}
@@ -80,14 +81,14 @@ updated AS (
         visits = v.visits + 1,
         last_seen_at = %(at)s
     FROM page, protection
-    WHERE v.token = %(token)s AND NOT v.is_bot AND %(entry)s
+    WHERE v.token = %(token)s AND %(entry)s
     RETURNING v.id, v.owner_id, v.share_code, v.is_bot
 ),
 vis AS (
     SELECT id, owner_id, share_code, is_bot FROM updated
     UNION ALL
     SELECT v.id, v.owner_id, v.share_code, v.is_bot FROM insights_visitor v
-    WHERE v.token = %(token)s AND NOT v.is_bot AND NOT %(entry)s
+    WHERE v.token = %(token)s AND NOT %(entry)s
 ),
 {_EVENTS}
 """

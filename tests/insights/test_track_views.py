@@ -109,3 +109,37 @@ def test_the_builder_preview_does_not_track(bank, bank_client):
     bank_client.force_login(manager.user)
     preview = bank_client.get("/workspace/page/preview/")
     assert b"/t/share" not in preview.content
+
+
+def test_a_visitor_counted_as_a_bot_who_comes_back_is_still_recorded(phone, settings):
+    settings.TRACK_NEWCOMERS_PER_MINUTE = 1
+    manager = StaffFactory()
+    Client(HTTP_HOST="testbank.localhost", HTTP_USER_AGENT=BROWSER).post(f"/s/{manager.code}/t?e=1")
+    phone.post(f"/s/{manager.code}/t?e=1")  # the second newcomer from this network: a bot's
+    hits_drain()
+    phone.post(f"/s/{manager.code}/t?e=1")  # and it comes back with its cookie
+    assert hits_drain().dropped == 0
+    flagged = Visitor.objects.get(is_bot=True)
+    assert flagged.visits == 2
+    assert Event.objects.filter(visitor=flagged, is_bot=True).count() == 4
+
+
+def test_one_bad_hit_is_dropped_without_stopping_the_others(phone, monkeypatch):
+    from insights import ingest
+
+    manager = StaffFactory()
+    phone.post(f"/s/{manager.code}/t?e=1")
+    Client(HTTP_HOST="testbank.localhost", HTTP_USER_AGENT=BROWSER).post(f"/s/{manager.code}/t?e=1")
+    real_apply, poisoned = ingest._apply, []
+
+    def first_one_breaks(hit):
+        poisoned[:] = poisoned or [hit[0]]  # the first hit seen always fails
+        if hit[0] == poisoned[0]:
+            raise RuntimeError("unforeseen data")
+        return real_apply(hit)
+
+    monkeypatch.setattr(ingest, "_apply", first_one_breaks)
+    result = hits_drain()
+    assert (result.hits, result.dropped) == (2, 1)
+    assert Visitor.objects.count() == 1
+    assert not hits_drain().hits  # nothing left behind to fail again
