@@ -6,10 +6,20 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from cms.models import Article, BillPaymentService, Product
+from cms.models import Article, BillPaymentService, BrandSettings, Product
 from storefront import cache as page_cache
 from storefront.selectors import seconds_until_catalog_changes, staff_for_code, storefront_public
 from storefront.tracking import outbound_click_record
+
+
+def _share_image_url(request, staff) -> str:
+    """What chat apps show beside a pasted link: the manager's photo, else the bank's logo."""
+    if staff.photo:
+        return request.build_absolute_uri(staff.photo.url)
+    logo = BrandSettings.load(request_or_site=request).logo
+    if logo is None:
+        return ""
+    return request.build_absolute_uri(logo.get_rendition("fill-300x300|format-png").url)
 
 
 def page_response(request, content: bytes, compressed: bytes) -> HttpResponse:
@@ -34,9 +44,7 @@ def storefront_page(request, code: str):
     if staff is None:
         raise Http404
     storefront, template = storefront_public(staff=staff)
-    og_image = ""
-    if staff.photo:
-        og_image = request.build_absolute_uri(staff.photo.url)
+    og_image = _share_image_url(request, staff)
     context = {
         "page_staff": staff,
         "page_code": staff.code,

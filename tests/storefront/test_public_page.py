@@ -338,3 +338,17 @@ def test_a_cached_page_is_sent_compressed_to_browsers_that_accept_it(manager, vi
     assert compressed["Content-Encoding"] == "gzip"
     assert gzip.decompress(compressed.content) == plain
     assert "Accept-Encoding" in compressed["Vary"]
+
+
+def test_a_pasted_link_previews_with_the_banks_logo_when_the_manager_has_no_photo(manager, visitor, settings, tmp_path):
+    from wagtail.images import get_image_model
+    from wagtail.images.tests.utils import get_test_image_file
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    from cms.models import BrandSettings
+
+    brand = BrandSettings.load()
+    brand.logo = get_image_model().objects.create(title="logo", file=get_test_image_file())
+    brand.save()
+    html = visitor.get(f"/s/{manager.code}").content.decode()
+    assert re.search(r'<meta property="og:image" content="http://testbank\.localhost/media/[^"]+\.png">', html)
