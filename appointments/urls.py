@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from appointments.views import workspace
 
 app_name = "appointments"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("appointments/", workspace.booking_list_view, name="list"),
+    path("appointments/<int:booking_id>/status/", workspace.booking_status_view, name="status"),
+]

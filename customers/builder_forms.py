@@ -1,3 +1,16 @@
 """The page builder's forms for this app's blocks: {block name: storefront.forms.BlockForm subclass}."""
 
-FORMS: dict = {}
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from customers.blocks import LEAD_BUTTON_MAX, LEAD_TITLE_MAX
+from storefront.forms import BlockForm
+
+
+class LeadFormBlockForm(BlockForm):
+    block_type = "lead_form"
+    title = forms.CharField(label=_("Title"), max_length=LEAD_TITLE_MAX, required=False)
+    button_text = forms.CharField(label=_("Button text"), max_length=LEAD_BUTTON_MAX, required=False)
+
+
+FORMS: dict = {LeadFormBlockForm.block_type: LeadFormBlockForm}

@@ -36,7 +36,10 @@ def _fernet() -> Fernet:
 
 def mobile_normalise(value: str) -> str:
     """Digits only, without a +86/0086 prefix; may still be invalid (see `mobile_is_valid`)."""
-    digits = re.sub(r"\D", "", value or "")
+    raw = (value or "").strip()
+    digits = re.sub(r"\D", "", raw)
+    if raw.startswith("+") and not digits.startswith("86"):
+        return "+" + digits  # another country's number ("+1 415 555 0100"): never a mainland one
     for prefix in ("0086", "86"):
         if digits.startswith(prefix) and len(digits) == 11 + len(prefix):
             digits = digits[len(prefix) :]

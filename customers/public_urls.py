@@ -1,7 +1,12 @@
 """Customer-facing pages of this app (forms live on their own uncached pages, with CSRF)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from customers import views
 
 app_name = "customers_public"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("lead/<str:code>/", views.lead_page, name="lead"),
+    path("lead/<str:code>/thanks/", views.lead_thanks, name="lead_thanks"),
+]

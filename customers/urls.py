@@ -1,5 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from customers import views
 
 app_name = "customers"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("leads/", views.leads, name="leads"),
+    path("leads/export.<str:fmt>", views.leads_export, name="leads_export"),
+    path("leads/notifications/read/", views.notifications_read, name="notifications_read"),
+    path("leads/<int:lead_id>/", views.lead_detail, name="lead"),
+    path("leads/<int:lead_id>/reveal/", views.lead_reveal, name="lead_reveal"),
+    path("leads/<int:lead_id>/status/", views.lead_status, name="lead_status"),
+    path("leads/<int:lead_id>/notes/", views.lead_note, name="lead_note"),
+    path("leads/<int:lead_id>/follow-up/", views.lead_follow_up, name="lead_follow_up"),
+]

@@ -206,6 +206,10 @@ PII_HASH_KEY = env("PII_HASH_KEY", default="")
 # New visitors one network address may bring per minute before the rest count as a bot's.
 TRACK_NEWCOMERS_PER_MINUTE = env.int("TRACK_NEWCOMERS_PER_MINUTE", default=240)
 
+# Lead form submissions per hour before a 429: per visitor (cookie), per network address.
+LEAD_SUBMITS_PER_VISITOR_HOUR = env.int("LEAD_SUBMITS_PER_VISITOR_HOUR", default=10)
+LEAD_SUBMITS_PER_NETWORK_HOUR = env.int("LEAD_SUBMITS_PER_NETWORK_HOUR", default=60)
+
 # --- Language and time: Chinese first, English available -----------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -5,7 +5,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django_tenants.utils import schema_context
 
+from appointments.demo import appointments_seed
 from cms.demo import catalog_seed
+from customers.demo import leads_seed
 from insights.demo import customers_seed
 from org.models import Staff
 from org.services.org_import import OrgFile, Row, org_import
@@ -97,6 +99,8 @@ class Command(BaseCommand):
                 catalog_seed(bank_slug=spec["slug"], **spec["brand"])
                 pages_seed()
                 customers_seed()
+                leads_seed()
+                appointments_seed()
                 staff = list(Staff.objects.select_related("user", "branch").order_by("branch__path", "employee_no"))
                 for member in staff:
                     if member.employee_no == "admin":
