@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from appointments.selectors import branches_bookable, services_bookable
 from appointments.services import CONSENT_TEXT, NAME_MAX
 from customers import pii
+from customers.models import ConsentStatement
 
 SLOT_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -52,6 +53,8 @@ class BookingForm(forms.Form):
     consent = forms.BooleanField(
         label=CONSENT_TEXT, error_messages={"required": _("Please agree to the use of your details.")}
     )
+    # The version of the bank's consent statement shown above the tick box.
+    consent_version = forms.IntegerField(widget=forms.HiddenInput)
     # A field people never see (hidden by CSS, not by type=hidden); bots fill it in.
     website = forms.CharField(label=_("Leave this empty"), required=False, max_length=200)
 
@@ -65,6 +68,12 @@ class BookingForm(forms.Form):
         if not pii.mobile_is_valid(mobile):
             raise forms.ValidationError(pii.MOBILE_INVALID)
         return mobile
+
+    def clean_consent_version(self):
+        statement = ConsentStatement.objects.filter(version=self.cleaned_data["consent_version"]).first()
+        if statement is None:
+            raise forms.ValidationError(_("The statement has changed. Please read it again."))
+        return statement
 
     @property
     def is_spam(self) -> bool:

@@ -162,6 +162,11 @@ class Booking(models.Model):
     name_encrypted = models.TextField()
     phone_encrypted = models.TextField()
     phone_hash = models.CharField(max_length=64, db_index=True)
+    # The bank's consent statement the customer agreed to (customers.ConsentStatement), and its
+    # version as text (bookings made before the statement was versioned keep their old label).
+    consent = models.ForeignKey(
+        "customers.ConsentStatement", null=True, on_delete=models.PROTECT, related_name="bookings"
+    )
     consent_version = models.CharField(max_length=40)
     consent_at = models.DateTimeField()
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.BOOKED)

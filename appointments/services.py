@@ -18,14 +18,15 @@ from django.utils.translation import gettext_lazy
 from appointments.models import Booking, ServiceType, Slot
 from appointments.selectors import capacity_for, slot_offered
 from customers import pii
+from customers.models import ConsentStatement
+from customers.services import consent_current
 from insights.models import Event, Visitor
 from insights.services import event_record, staff_in_charge
 from org.models import Branch, Staff
 from org.services.staff import audit_record
 
-# The consent statement the customer ticks. A plain constant for now: the leads work brings the
-# bank's own versioned consent text, which this should then use.
-CONSENT_VERSION = "appointments-2026-1"
+# What the customer's tick means for this booking; the bank's versioned statement
+# (customers.ConsentStatement) is shown above it and recorded with the booking.
 CONSENT_TEXT = gettext_lazy(
     "I agree that the bank uses my name and mobile number to arrange and remind me of this appointment."
 )
@@ -91,15 +92,21 @@ def booking_create(
     name: str,
     mobile: str,
     consent: bool,
+    consent_statement: ConsentStatement | None = None,
     visitor: Visitor | None = None,
     page_staff: Staff | None = None,
 ) -> Booking:
     """Book a place for a customer; raises ValidationError for bad input, SlotFull when taken.
 
+    `consent_statement` is the version of the bank's statement the customer was shown (the current
+    one when not given); the booking keeps it and the time of consent, like a lead.
     The booking belongs to the visitor's manager, else to the manager whose page they came from
     (whoever serves that manager's customers now)."""
     if not consent:
         raise ValidationError(_("Please agree to the use of your details for this appointment."))
+    consent_statement = consent_statement or consent_current()
+    if consent_statement is None:
+        raise ValidationError(_("Bookings are not open yet: the bank has not published its consent statement."))
     name = _clean_name(name)
     mobile = pii.mobile_normalise(mobile)
     if not pii.mobile_is_valid(mobile):
@@ -125,7 +132,8 @@ def booking_create(
         name_encrypted=pii.encrypt(name),
         phone_encrypted=pii.encrypt(mobile),
         phone_hash=pii.phone_hash(mobile),
-        consent_version=CONSENT_VERSION,
+        consent=consent_statement,
+        consent_version=str(consent_statement.version),
         consent_at=now,
     )
     if visitor is not None:

@@ -1,4 +1,4 @@
-"""Who may see which leads: those of the staff in the viewer's scope (org.access), and who may see
+"""Who may see which leads and message threads: those of the staff in the viewer's scope (org.access), and who may see
 them unmasked in bulk.
 
 A manager sees their own leads, a branch head their branch's (and below), head office all of them.
@@ -8,7 +8,7 @@ A lead out of scope is reported exactly like one that does not exist.
 from django.db.models import QuerySet
 from django.http import Http404
 
-from customers.models import Lead
+from customers.models import Lead, MessageThread
 from org.access import staff_visible
 from org.models import Staff
 
@@ -33,3 +33,19 @@ def can_export_unmasked(*, viewer: Staff) -> bool:
     for their whole scope, export names and numbers in full; a manager's export stays masked (they
     reveal one customer at a time, each reveal audited)."""
     return viewer.role in (Staff.Role.HQ_ADMIN, Staff.Role.BRANCH_HEAD)
+
+
+def threads_visible(*, viewer: Staff) -> QuerySet[MessageThread]:
+    """Message threads follow the same scope as leads."""
+    if viewer.role == Staff.Role.HQ_ADMIN:
+        return MessageThread.objects.all()
+    if viewer.role == Staff.Role.BRANCH_HEAD:
+        return MessageThread.objects.filter(staff__in=staff_visible(viewer=viewer))
+    return MessageThread.objects.filter(staff=viewer)
+
+
+def access_thread(*, viewer: Staff, thread_id) -> MessageThread:
+    try:
+        return threads_visible(viewer=viewer).select_related("staff", "staff__branch").get(pk=thread_id)
+    except (MessageThread.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

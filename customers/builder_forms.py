@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from customers.blocks import LEAD_BUTTON_MAX, LEAD_TITLE_MAX
+from customers.blocks import LEAD_BUTTON_MAX, LEAD_TITLE_MAX, MESSAGE_BUTTON_MAX, MESSAGE_TITLE_MAX
 from storefront.forms import BlockForm
 
 
@@ -13,4 +13,13 @@ class LeadFormBlockForm(BlockForm):
     button_text = forms.CharField(label=_("Button text"), max_length=LEAD_BUTTON_MAX, required=False)
 
 
-FORMS: dict = {LeadFormBlockForm.block_type: LeadFormBlockForm}
+class MessageBoardBlockForm(BlockForm):
+    block_type = "message_board"
+    title = forms.CharField(label=_("Title"), max_length=MESSAGE_TITLE_MAX, required=False)
+    button_text = forms.CharField(label=_("Button text"), max_length=MESSAGE_BUTTON_MAX, required=False)
+
+
+FORMS: dict = {
+    LeadFormBlockForm.block_type: LeadFormBlockForm,
+    MessageBoardBlockForm.block_type: MessageBoardBlockForm,
+}

@@ -1,4 +1,5 @@
-"""Demo leads: a few per account manager, left by their demo customers through the real service."""
+"""Demo leads and messages: a few per account manager, left by their demo customers through the real
+services."""
 
 import random
 from datetime import timedelta
@@ -7,8 +8,16 @@ from decimal import Decimal
 from django.utils import timezone
 
 from cms.models import Product
-from customers.models import Lead
-from customers.services import consent_current, lead_follow_up_set, lead_note_add, lead_status_change, lead_submit
+from customers.models import Lead, MessageThread
+from customers.services import (
+    consent_current,
+    lead_follow_up_set,
+    lead_note_add,
+    lead_status_change,
+    lead_submit,
+    message_post,
+    message_reply,
+)
 from insights.models import Visitor
 from org.models import Staff
 
@@ -56,5 +65,34 @@ def leads_seed(*, seed: int = 11) -> int:
                 )
             else:
                 lead_status_change(lead=lead, status=Lead.Status.INVALID, actor=manager)
+            made += 1
+    return made
+
+
+QUESTIONS = [
+    (
+        "请问三年期定期存款现在利率是多少？",
+        "您好，目前三年期定存年利率以网点公示为准，欢迎到网点详询，我也可以电话给您介绍。",
+    ),
+    ("周六网点营业吗？", "周六上午九点到下午四点营业，大额取现请提前一天预约。"),
+    ("信用卡年费怎么收？", ""),
+]
+
+
+def messages_seed(*, seed: int = 13) -> int:
+    """Once per bank (skipped if it has any message thread): one or two conversations per manager,
+    one answered and one still waiting for the manager's reply."""
+    if MessageThread.objects.exists():
+        return 0
+    rng = random.Random(seed)
+    made = 0
+    for manager in Staff.objects.filter(role=Staff.Role.MANAGER, left_at__isnull=True):
+        visitors = list(Visitor.objects.filter(owner=manager, is_bot=False).order_by("-pk")[:2])
+        for index in range(rng.randint(1, 2)):
+            question, answer = rng.choice(QUESTIONS)
+            visitor = visitors[index] if index < len(visitors) else None
+            thread = message_post(page_staff=manager, text=question, visitor=visitor).thread
+            if answer and index == 0:
+                message_reply(thread=thread, author=manager, text=answer)
             made += 1
     return made

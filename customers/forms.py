@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cms.models import Product
 from customers import pii
-from customers.models import NAME_MAX, NOTE_MAX, STAFF_NOTE_MAX, ConsentStatement, Lead
+from customers.models import MESSAGE_MAX, NAME_MAX, NOTE_MAX, STAFF_NOTE_MAX, ConsentStatement, Lead
 from customers.selectors import products_for_leads
 
 HONEYPOT_FIELD = "website"
@@ -112,3 +112,34 @@ class LeadFollowUpForm(forms.Form):
     follow_up_on = forms.DateField(
         label=_("Follow up on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class MessageForm(forms.Form):
+    """The customer's message: plain text only, nothing personal asked (so no consent needed),
+    and the same honeypot as the lead form."""
+
+    text = forms.CharField(
+        label=_("Your message"),
+        max_length=MESSAGE_MAX,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": MESSAGE_MAX}),
+    )
+    website = forms.CharField(required=False, max_length=200, label=_("Leave this empty"))
+
+    @property
+    def is_robot(self) -> bool:
+        return bool(self.data.get(HONEYPOT_FIELD))
+
+
+class MessageReplyForm(forms.Form):
+    text = forms.CharField(
+        label=_("Reply"), max_length=MESSAGE_MAX, widget=forms.Textarea(attrs={"rows": 3, "maxlength": MESSAGE_MAX})
+    )
+
+
+class MessageFilterForm(forms.Form):
+    awaiting = forms.BooleanField(label=_("Awaiting my reply"), required=False)
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {"awaiting": False}
+        return {"awaiting": self.cleaned_data["awaiting"]}

@@ -1,10 +1,14 @@
-"""What customers leave behind for their manager: leads (and, next, messages and tags).
+"""What customers leave behind for their manager: leads and messages (and, next, tags).
 
 A `Lead` is a customer's request to be contacted: name and mobile encrypted at rest
 (`customers.pii`), a keyed hash of the mobile for de-duplication, the `ConsentStatement` version they
 agreed to, and the manager it belongs to. Managers are told about it through a `Notification`, an
 email and, when head office sets one up (`NotificationSettings`), a work-chat webhook whose every
 attempt is a `WebhookDelivery`.
+
+A `MessageThread` is a customer's conversation with their manager from the message board: plain-text
+`Message`s from either side. The customer gets back to it through a private link (the thread's
+long random token) or, when their visitor cookie identifies them, from the message page.
 """
 
 from django.core.validators import URLValidator
@@ -18,6 +22,7 @@ from customers import pii
 NAME_MAX = 30
 NOTE_MAX = 500
 STAFF_NOTE_MAX = 1000
+MESSAGE_MAX = 1000
 
 
 class ConsentStatement(models.Model):
@@ -148,11 +153,53 @@ class LeadNote(models.Model):
         ordering = ["created_at", "pk"]
 
 
+class MessageThread(models.Model):
+    """A customer's conversation with a manager, started from the message board. It belongs to the
+    customer's own manager when known, else to the page's manager (like a lead). `token` is the
+    customer's private way back; `visitor` is empty when they had no visitor cookie yet."""
+
+    staff = models.ForeignKey(
+        "org.Staff", verbose_name=_("account manager"), on_delete=models.PROTECT, related_name="message_threads"
+    )
+    page_staff = models.ForeignKey("org.Staff", null=True, on_delete=models.SET_NULL, related_name="+")
+    visitor = models.ForeignKey(
+        "insights.Visitor", null=True, blank=True, on_delete=models.SET_NULL, related_name="message_threads"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_message_at = models.DateTimeField(_("last message"), db_index=True)
+    # Whether the latest word is the customer's (the manager owes an answer).
+    awaiting_reply = models.BooleanField(_("awaiting reply"), default=True)
+
+    class Meta:
+        verbose_name = _("message thread")
+        verbose_name_plural = _("message threads")
+        ordering = ["-last_message_at", "-pk"]
+        indexes = [models.Index(fields=["staff", "-last_message_at"], name="thread_staff_recent")]
+
+    def __str__(self):
+        return _("Message thread %(id)s") % {"id": self.pk}
+
+
+class Message(models.Model):
+    """One plain-text message in a thread: the customer's (`author` empty) or a staff reply."""
+
+    thread = models.ForeignKey(MessageThread, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey("org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    from_customer = models.BooleanField(default=True)
+    text = models.TextField(_("message"), max_length=MESSAGE_MAX)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+
 class Notification(models.Model):
-    """Something in the workspace a staff member has not looked at yet (a new lead)."""
+    """Something in the workspace a staff member has not looked at yet (a new lead or message)."""
 
     staff = models.ForeignKey("org.Staff", on_delete=models.CASCADE, related_name="notifications")
     lead = models.ForeignKey(Lead, null=True, on_delete=models.CASCADE, related_name="notifications")
+    thread = models.ForeignKey(MessageThread, null=True, on_delete=models.CASCADE, related_name="notifications")
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 

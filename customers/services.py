@@ -1,6 +1,8 @@
-"""Writes on leads: a customer's submission, and what the manager does with it."""
+"""Writes on leads and messages: what a customer leaves, and what the manager does with it."""
 
 import hashlib
+import logging
+import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -12,13 +14,24 @@ from django.utils.translation import gettext as _
 
 from cms.models import Product
 from customers import notifications, pii
-from customers.models import NAME_MAX, NOTE_MAX, ConsentStatement, Lead, LeadNote, Notification
+from customers.models import (
+    MESSAGE_MAX,
+    NAME_MAX,
+    NOTE_MAX,
+    ConsentStatement,
+    Lead,
+    LeadNote,
+    Message,
+    MessageThread,
+    Notification,
+)
 from insights.models import Event, Visitor
 from insights.services import event_record, staff_in_charge
 from org.models import Staff
 from org.services.staff import audit_record
 
 DEDUPE_WINDOW = timedelta(hours=24)
+logger = logging.getLogger(__name__)
 
 
 class LeadError(Exception):
@@ -187,8 +200,95 @@ def lead_reveal(*, lead: Lead, viewer: Staff) -> tuple[str, str]:
     return lead.name, lead.mobile
 
 
-def notifications_mark_read(*, staff: Staff, lead: Lead | None = None) -> int:
+def notifications_mark_read(
+    *, staff: Staff, lead: Lead | None = None, thread: MessageThread | None = None, messages: bool = False
+) -> int:
+    """Mark one lead's or one thread's notifications read, else all of the lead inbox's (or, with
+    `messages`, all of the message inbox's)."""
     qs = Notification.objects.filter(staff=staff, read_at__isnull=True)
     if lead is not None:
         qs = qs.filter(lead=lead)
+    elif thread is not None:
+        qs = qs.filter(thread=thread)
+    elif messages:
+        qs = qs.filter(thread__isnull=False)
+    else:
+        qs = qs.filter(lead__isnull=False)
     return qs.update(read_at=timezone.now())
+
+
+# --- Messages ---------------------------------------------------------------------------------------
+
+
+class MessageError(Exception):
+    """A message the rules refuse; the message is for the person who wrote it."""
+
+
+def _message_text_clean(text: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise MessageError(_("Write your message first."))
+    if len(text) > MESSAGE_MAX:
+        raise MessageError(_("A message can be at most %(n)s characters.") % {"n": MESSAGE_MAX})
+    return text
+
+
+def _message_notify(thread: MessageThread) -> None:
+    try:
+        Notification.objects.create(staff_id=thread.staff_id, thread=thread)
+    except Exception:
+        logger.exception("message notification failed: thread=%s", thread.pk)
+
+
+@transaction.atomic
+def message_post(
+    *,
+    page_staff: Staff,
+    text: str,
+    visitor: Visitor | None = None,
+    thread: MessageThread | None = None,
+) -> Message:
+    """A customer's message from the message board: it starts a thread (owned like a lead: the
+    visitor's manager if known, else the page's) or, given `thread`, continues it. Records the
+    `message` event and, once committed, notifies the manager in the workspace."""
+    text = _message_text_clean(text)
+    now = timezone.now()
+    if thread is None:
+        thread = MessageThread.objects.create(
+            staff=lead_owner(visitor=visitor, page_staff=page_staff),
+            page_staff=page_staff,
+            visitor=visitor,
+            token=secrets.token_urlsafe(32),
+            last_message_at=now,
+        )
+        created = True
+    else:
+        thread = MessageThread.objects.select_for_update().get(pk=thread.pk)
+        if thread.visitor_id is None and visitor is not None:
+            thread.visitor = visitor
+        thread.last_message_at, thread.awaiting_reply = now, True
+        thread.save(update_fields=["visitor", "last_message_at", "awaiting_reply"])
+        created = False
+    message = Message.objects.create(thread=thread, text=text, from_customer=True)
+    event_record(
+        kind=Event.Kind.MESSAGE,
+        visitor=visitor,
+        staff=thread.staff,
+        page_staff=page_staff,
+        obj=thread,
+        data={"message": message.pk, "new_thread": created},
+    )
+    transaction.on_commit(lambda: _message_notify(thread), robust=True)
+    return message
+
+
+@transaction.atomic
+def message_reply(*, thread: MessageThread, author: Staff, text: str) -> Message:
+    """The manager's (or a colleague in scope's) plain-text answer, shown to the customer on the
+    thread's page when they come back."""
+    text = _message_text_clean(text)
+    thread = MessageThread.objects.select_for_update().get(pk=thread.pk)
+    message = Message.objects.create(thread=thread, text=text, author=author, from_customer=False)
+    thread.last_message_at, thread.awaiting_reply = message.created_at, False
+    thread.save(update_fields=["last_message_at", "awaiting_reply"])
+    return message

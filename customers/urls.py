@@ -13,4 +13,8 @@ urlpatterns = [
     path("leads/<int:lead_id>/status/", views.lead_status, name="lead_status"),
     path("leads/<int:lead_id>/notes/", views.lead_note, name="lead_note"),
     path("leads/<int:lead_id>/follow-up/", views.lead_follow_up, name="lead_follow_up"),
+    path("messages/", views.message_threads, name="messages"),
+    path("messages/notifications/read/", views.message_notifications_read, name="message_notifications_read"),
+    path("messages/<int:thread_id>/", views.message_thread, name="message"),
+    path("messages/<int:thread_id>/reply/", views.message_reply, name="message_reply"),
 ]

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -10,7 +11,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from customers import access, selectors, services
 from customers.exports import FORMATS, lead_export
-from customers.forms import LeadFilterForm, LeadFollowUpForm, LeadForm, LeadNoteForm, LeadStatusForm
+from customers.forms import (
+    LeadFilterForm,
+    LeadFollowUpForm,
+    LeadForm,
+    LeadNoteForm,
+    LeadStatusForm,
+    MessageFilterForm,
+    MessageForm,
+    MessageReplyForm,
+)
 from customers.ratelimit import rate_limit_exceeded
 from insights.services import staff_in_charge, visitor_for_request
 from org.decorators import workspace_view
@@ -220,3 +230,169 @@ def leads_export(request, fmt: str):
     response["Content-Disposition"] = f'attachment; filename="leads-{timezone.localdate():%Y%m%d}.{fmt}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+# --- Messages: the customer's side (/p/message/<code>/, /p/message/t/<token>/) -----------------------
+
+
+def _message_rate_limited(request, page_staff: Staff):
+    if not rate_limit_exceeded(
+        request=request,
+        action="message",
+        per_visitor=settings.MESSAGE_POSTS_PER_VISITOR_HOUR,
+        per_network=settings.MESSAGE_POSTS_PER_NETWORK_HOUR,
+    ):
+        return None
+    response = render(request, "customers/public/too_many.html", {"page_staff": page_staff}, status=429)
+    response["Retry-After"] = "3600"
+    return response
+
+
+def _private(response):
+    # The thread's address is its only key: keep it out of Referer headers and search engines.
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def message_page(request, code: str):
+    """The message board of a manager's storefront: write a new message, and (when the visitor
+    cookie identifies the customer) find their earlier conversations."""
+    page_staff = _page_staff(code)
+    visitor = visitor_for_request(request)
+    status = 200
+    if request.method == "POST":
+        if limited := _message_rate_limited(request, staff_in_charge(page_staff)):
+            return limited
+        form = MessageForm(request.POST)
+        if form.is_robot:
+            return redirect("customers_public:message", code=page_staff.code)
+        if form.is_valid():
+            try:
+                message = services.message_post(page_staff=page_staff, text=form.cleaned_data["text"], visitor=visitor)
+            except services.MessageError as exc:
+                form.add_error("text", str(exc))
+            else:
+                url = reverse("customers_public:message_thread", args=[message.thread.token])
+                return redirect(f"{url}?sent=1")
+        status = 400
+    else:
+        form = MessageForm()
+    context = {
+        "form": form,
+        "page_staff": staff_in_charge(page_staff),
+        "code": page_staff.code,
+        "threads": selectors.threads_of_visitor(visitor=visitor),
+    }
+    return _private(render(request, "customers/public/message.html", context, status=status))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def message_thread_public(request, token: str):
+    """The customer's private page of one conversation: their messages, the manager's replies, and
+    a box to write again."""
+    thread = selectors.thread_for_token(token=token)
+    if thread is None:
+        raise Http404
+    page_staff = staff_in_charge(thread.staff)
+    status = 200
+    if request.method == "POST":
+        if limited := _message_rate_limited(request, page_staff):
+            return limited
+        form = MessageForm(request.POST)
+        if form.is_robot:
+            return redirect("customers_public:message_thread", token=thread.token)
+        if form.is_valid():
+            try:
+                services.message_post(
+                    page_staff=thread.page_staff or thread.staff,
+                    text=form.cleaned_data["text"],
+                    visitor=visitor_for_request(request),
+                    thread=thread,
+                )
+            except services.MessageError as exc:
+                form.add_error("text", str(exc))
+            else:
+                return redirect("customers_public:message_thread", token=thread.token)
+        status = 400
+    else:
+        form = MessageForm()
+    context = {
+        "form": form,
+        "thread": thread,
+        "thread_messages": selectors.thread_messages(thread=thread),
+        "page_staff": page_staff,
+        "code": page_staff.code,
+        "sent": request.GET.get("sent") == "1",
+        "private_url": request.build_absolute_uri(reverse("customers_public:message_thread", args=[thread.token])),
+    }
+    return _private(render(request, "customers/public/message_thread.html", context, status=status))
+
+
+# --- Messages: the workspace -------------------------------------------------------------------------
+
+
+@require_GET
+@workspace_view
+def message_threads(request):
+    form = MessageFilterForm(request.GET)
+    filters = form.filters()
+    page = Paginator(selectors.thread_list(viewer=request.staff, **filters), 30).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "query": "awaiting=on&" if filters["awaiting"] else "",
+        "unread": selectors.message_notifications_unread_count(staff=request.staff),
+    }
+    template = "customers/messages.html"
+    if request.htmx:
+        template += "#results"
+    return render(request, template, context)
+
+
+@require_POST
+@workspace_view
+def message_notifications_read(request):
+    services.notifications_mark_read(staff=request.staff, messages=True)
+    return redirect("customers:messages")
+
+
+def _thread_detail(request, thread, *, form=None, status=200):
+    context = {
+        "thread": thread,
+        "thread_messages": selectors.thread_messages(thread=thread),
+        "form": form or MessageReplyForm(),
+    }
+    template = "customers/message_thread.html"
+    if request.htmx:
+        template += "#conversation"
+    return render(request, template, context, status=status)
+
+
+@require_GET
+@workspace_view
+def message_thread(request, thread_id: int):
+    thread = access.access_thread(viewer=request.staff, thread_id=thread_id)
+    services.notifications_mark_read(staff=request.staff, thread=thread)
+    return _thread_detail(request, thread)
+
+
+@require_POST
+@workspace_view
+def message_reply(request, thread_id: int):
+    thread = access.access_thread(viewer=request.staff, thread_id=thread_id)
+    form = MessageReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.message_reply(thread=thread, author=request.staff, text=form.cleaned_data["text"])
+        except services.MessageError as exc:
+            form.add_error("text", str(exc))
+        else:
+            if request.htmx:
+                return _thread_detail(request, thread)
+            messages.success(request, _("Reply sent."))
+            return redirect("customers:message", thread_id=thread.pk)
+    return _thread_detail(request, thread, form=form, status=400)

@@ -3,12 +3,13 @@
 import random
 from datetime import timedelta
 
+from django.apps import apps
 from django.db import connection
 from django.utils import timezone
 
 from insights.ingest import hits_drain
-from insights.models import Visitor
-from insights.services import hit_write
+from insights.models import Event, Visitor
+from insights.services import event_record, hit_write
 from org.models import Staff
 
 BROWSER = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 MicroMessenger/8.0.49"
@@ -55,4 +56,29 @@ def customers_seed(*, seed: int = 7) -> int:
             first_seen_at=first, owned_since=first, last_seen_at=first + timedelta(days=rng.randint(0, 5))
         )
         visitor.events.update(occurred_at=first)
+    _wealth_clicks_seed(rng=rng, now=now)
     return made
+
+
+def _wealth_clicks_seed(*, rng: random.Random, now) -> None:
+    """Some customers keep opening wealth products, so the default rule tags them 理财意向.
+
+    The catalog is looked up by name (insights imports no feature app; this is demo data only)."""
+    wealth = list(
+        apps.get_model("cms", "Product").objects.filter(category="wealth", live=True).values_list("pk", flat=True)
+    )
+    if not wealth:
+        return
+    for visitor in Visitor.objects.filter(is_bot=False).select_related("owner"):
+        if rng.random() >= 0.3:
+            continue
+        for _ in range(rng.randint(3, 5)):
+            event_record(
+                kind=Event.Kind.PRODUCT_CLICK,
+                visitor=visitor,
+                page_staff=visitor.owner,
+                object_type="product",
+                object_id=str(rng.choice(wealth)),
+                data={"category": "wealth"},
+                occurred_at=now - timedelta(days=rng.randint(0, 20), hours=rng.randint(0, 23)),
+            )

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from insights.models import Source
+from insights.models import Source, Tag, TagRule
 
 
 class CustomerFilterForm(forms.Form):
@@ -21,3 +21,31 @@ class ReassignForm(forms.Form):
         if staff is None:
             raise forms.ValidationError(_("No current colleague has that employee number."))
         return staff
+
+
+class CustomerTagFilterForm(CustomerFilterForm):
+    tag = forms.ModelChoiceField(label=_("Tag"), queryset=Tag.objects.none(), required=False, empty_label=_("All tags"))
+
+    def __init__(self, *args, tags, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tag"].queryset = tags
+
+
+class VisitorTagForm(forms.Form):
+    tag = forms.IntegerField(min_value=1)
+
+
+class TagForm(forms.ModelForm):
+    class Meta:
+        model = Tag
+        fields = ["name", "colour", "kind"]
+
+
+class TagRuleForm(forms.ModelForm):
+    class Meta:
+        model = TagRule
+        fields = ["tag", "kind", "category", "object_id", "threshold", "window_days"]
+
+    def __init__(self, *args, own_tags, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tag"].queryset = own_tags

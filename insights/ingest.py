@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django_tenants.utils import schema_context
 
 from insights import recording
+from insights.tags import tag_rules_apply
 
 logger = logging.getLogger(__name__)
 BATCH = 2000
@@ -35,14 +36,16 @@ class IngestResult:
     dropped: int = 0  # hits for a code no bank knows (the page itself would have been a 404)
 
 
-def _apply(hit: tuple) -> bool:
+def _apply(hit: tuple, touched: set[int]) -> bool:
+    """Apply one hit; the visitor it was about goes into `touched` (for tag rules)."""
     (_id, at, _schema, code, token, share_code, is_new, entry, referral, bot, ip, user_agent) = hit
     params = {"code": code, "entry": entry, "at": at}
     if bot:
         with connection.cursor() as cursor:
             cursor.execute(recording.BOT, params)
             return cursor.rowcount > 0
-    if not is_new and recording.execute(recording.RETURNING_VISITOR, {**params, "token": token}):
+    if not is_new and (row := recording.execute(recording.RETURNING_VISITOR, {**params, "token": token})):
+        touched.add(row[0])
         return True
     # A new visitor, or a cookie whose visitor we no longer have: (re)create it under that identity.
     row = recording.execute(
@@ -57,7 +60,10 @@ def _apply(hit: tuple) -> bool:
             "newcomer_limit": settings.TRACK_NEWCOMERS_PER_MINUTE,
         },
     )
-    return row is not None
+    if row is None:
+        return False
+    touched.add(row[0])
+    return True
 
 
 def hits_process(*, batch: int = BATCH) -> IngestResult:
@@ -90,18 +96,32 @@ def _apply_all(hits: list[tuple], *, isolated: bool) -> int:
     for hit in hits:
         by_schema.setdefault(hit[2], []).append(hit)
     for schema_name, schema_hits in by_schema.items():
+        touched: set[int] = set()
         with schema_context(schema_name):
             for hit in schema_hits:
                 if not isolated:
-                    dropped += not _apply(hit)
+                    dropped += not _apply(hit, touched)
                     continue
                 try:
                     with transaction.atomic():
-                        dropped += not _apply(hit)
+                        dropped += not _apply(hit, touched)
                 except Exception:
                     logger.exception("insights ingest: dropped hit %s", hit[0])
                     dropped += 1
+            _tags_refresh(touched)
     return dropped
+
+
+def _tags_refresh(visitor_ids: set[int]) -> None:
+    """Re-evaluate tag rules for the visitors a batch touched, once per bank per batch. A failure
+    here is logged and never costs the batch its hits (a savepoint keeps the batch intact)."""
+    if not visitor_ids:
+        return
+    try:
+        with transaction.atomic():
+            tag_rules_apply(visitor_ids=visitor_ids)
+    except Exception:
+        logger.exception("insights ingest: tag rules failed for %s visitors", len(visitor_ids))
 
 
 def hits_drain(*, batch: int = BATCH) -> IngestResult:

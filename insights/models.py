@@ -6,6 +6,7 @@ at a time (its *owner*: first touch wins for the bank's protection period) and m
 referred by another visitor's share link.
 """
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
@@ -107,3 +108,152 @@ class AttributionSettings(BaseGenericSetting):
 
     class Meta:
         verbose_name = _("customer attribution")
+
+
+# Tags live here rather than in `customers` (where DESIGN lists them): they label visitors, their
+# rules count insights' own events, and campaigns will target tagged visitors through insights,
+# which imports no feature app.
+class Tag(models.Model):
+    """A label on customers. Bank-wide (`owner` empty: head office's, managed in /cms/) or one
+    manager's own (`owner` set: only they can see and use it). `kind` says how it is meant to be
+    given: by hand, or by `TagRule`s."""
+
+    class Kind(models.TextChoices):
+        MANUAL = "manual", _("Given by hand")
+        RULE = "rule", _("Given by rules")
+
+    class Colour(models.TextChoices):
+        GREY = "grey", _("Grey")
+        BLUE = "blue", _("Blue")
+        GREEN = "green", _("Green")
+        ORANGE = "orange", _("Orange")
+        RED = "red", _("Red")
+        PURPLE = "purple", _("Purple")
+
+    name = models.CharField(_("name"), max_length=30)
+    colour = models.CharField(_("colour"), max_length=10, choices=Colour.choices, default=Colour.BLUE)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.MANUAL)
+    owner = models.ForeignKey(
+        "org.Staff",
+        verbose_name=_("owned by"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="tags",
+        help_text=_("Empty for a bank-wide tag."),
+    )
+    created_by = models.ForeignKey(
+        "org.Staff", verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    panels = [FieldPanel("name"), FieldPanel("colour"), FieldPanel("kind")]
+
+    class Meta:
+        verbose_name = _("customer tag")
+        verbose_name_plural = _("customer tags")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name"], condition=models.Q(owner__isnull=True), name="tag_bank_name"),
+            models.UniqueConstraint(
+                fields=["owner", "name"], condition=models.Q(owner__isnull=False), name="tag_owner_name"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def background(self) -> str:
+        return TAG_BACKGROUNDS.get(self.colour, TAG_BACKGROUNDS[self.Colour.GREY])
+
+
+TAG_BACKGROUNDS = {
+    "grey": "#eceff1",
+    "blue": "#e3f2fd",
+    "green": "#e6f4ea",
+    "orange": "#fff4e5",
+    "red": "#fdecea",
+    "purple": "#f3e5f5",
+}
+
+
+class VisitorTag(models.Model):
+    """A tag on one visitor, given by a person (`manual`) or by a rule (`rule`: rule evaluation
+    adds and removes these, and never touches manual ones)."""
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("By hand")
+        RULE = "rule", _("By a rule")
+
+    visitor = models.ForeignKey(Visitor, on_delete=models.CASCADE, related_name="visitor_tags")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="visitor_tags")
+    added_by = models.ForeignKey("org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.MANUAL)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["visitor", "tag"], name="visitor_tag_unique")]
+        indexes = [models.Index(fields=["tag", "visitor"], name="visitor_tag_by_tag")]
+
+
+class TagRule(models.Model):
+    """ "At least `threshold` events of `kind` (optionally of one product category or one object) in
+    the last `window_days` days" → `tag`. Bank-wide (`owner` empty, head office) or for one
+    manager's own customers. Evaluated by `insights.tags.tag_rules_apply` as events arrive."""
+
+    tag = models.ForeignKey(Tag, verbose_name=_("tag"), on_delete=models.CASCADE, related_name="rules")
+    kind = models.CharField(_("event"), max_length=20, choices=Event.Kind.choices)
+    category = models.CharField(
+        _("product category"), max_length=30, blank=True, help_text=_("Only events of this category, e.g. wealth.")
+    )
+    object_id = models.CharField(
+        _("object id"), max_length=64, blank=True, help_text=_("Only events about this one item.")
+    )
+    threshold = models.PositiveSmallIntegerField(
+        _("at least (times)"), default=3, validators=[MinValueValidator(1), MaxValueValidator(1000)]
+    )
+    window_days = models.PositiveSmallIntegerField(
+        _("within (days)"), default=30, validators=[MinValueValidator(1), MaxValueValidator(365)]
+    )
+    owner = models.ForeignKey(
+        "org.Staff",
+        verbose_name=_("for the customers of"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="tag_rules",
+        help_text=_("Empty for every customer of the bank."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey("org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    panels = [
+        FieldPanel("tag"),
+        FieldPanel("kind"),
+        FieldPanel("category"),
+        FieldPanel("object_id"),
+        FieldPanel("threshold"),
+        FieldPanel("window_days"),
+        FieldPanel("is_active"),
+    ]
+
+    class Meta:
+        verbose_name = _("tag rule")
+        verbose_name_plural = _("tag rules")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(threshold__gte=1), name="tag_rule_threshold_positive"),
+            models.CheckConstraint(condition=models.Q(window_days__gte=1), name="tag_rule_window_positive"),
+        ]
+
+    def __str__(self):
+        what = self.get_kind_display()
+        if self.category:
+            what = f"{what} ({self.category})"
+        return _("%(what)s ≥ %(n)s in %(days)s days → %(tag)s") % {
+            "what": what,
+            "n": self.threshold,
+            "days": self.window_days,
+            "tag": self.tag.name,
+        }

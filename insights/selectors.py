@@ -1,18 +1,45 @@
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
-from insights.access import visitors_visible
-from insights.models import Event, Visitor
+from insights.access import tags_usable, visitors_visible
+from insights.models import Event, Tag, TagRule, Visitor, VisitorTag
 from org.models import Staff
 
 REFERRAL_DEPTH_MAX = 6
 TREE_NODES_MAX = 500
 
 
-def customer_list(*, viewer: Staff, source: str = "") -> QuerySet[Visitor]:
+def customer_list(*, viewer: Staff, source: str = "", tag: Tag | None = None) -> QuerySet[Visitor]:
+    """The viewer's customers, newest activity first, each with `tags_shown` (the tags the viewer
+    may see). `tag` must come from `tags_usable` (a form's queryset does that)."""
     qs = visitors_visible(viewer=viewer).select_related("owner", "referrer")
     if source:
         qs = qs.filter(source=source)
+    if tag is not None:
+        qs = qs.filter(visitor_tags__tag=tag)
+    qs = qs.prefetch_related(_tags_prefetch(viewer=viewer))
     return qs.annotate(referred_count=Count("referred", filter=Q(referred__is_bot=False))).order_by("-last_seen_at")
+
+
+def _tags_prefetch(*, viewer: Staff) -> Prefetch:
+    shown = VisitorTag.objects.filter(tag__in=tags_usable(viewer=viewer)).select_related("tag").order_by("tag__name")
+    return Prefetch("visitor_tags", queryset=shown, to_attr="tags_shown")
+
+
+def customer_tags(*, visitor: Visitor, viewer: Staff) -> list[VisitorTag]:
+    """The tags on `visitor` that `viewer` may see (bank-wide ones and their own)."""
+    return list(
+        visitor.visitor_tags.filter(tag__in=tags_usable(viewer=viewer)).select_related("tag").order_by("tag__name")
+    )
+
+
+def tag_list(*, viewer: Staff) -> QuerySet[Tag]:
+    """The tags `viewer` may use, bank-wide first, each with its rules (the viewer's and bank-wide)."""
+    rules = TagRule.objects.filter(Q(owner__isnull=True) | Q(owner=viewer)).order_by("pk")
+    return (
+        tags_usable(viewer=viewer)
+        .prefetch_related(Prefetch("rules", queryset=rules))
+        .order_by(F("owner").asc(nulls_first=True), "name")
+    )
 
 
 def customer_timeline(*, visitor: Visitor, limit: int = 100) -> QuerySet[Event]:

@@ -16,6 +16,7 @@ from insights.bots import is_bot
 from insights.identity import ip_hash, visitor_cookie_read, visitor_token_read
 from insights.inbox.writer import writer
 from insights.models import Event, Visitor
+from insights.tags import tag_rules_apply
 from org.models import AuditLog, Staff
 
 logger = logging.getLogger(__name__)
@@ -43,7 +44,7 @@ def event_record(
             object_type = object_type or obj._meta.model_name
             object_id = object_id or str(obj.pk)
         with transaction.atomic():
-            return Event.objects.create(
+            event = Event.objects.create(
                 kind=kind,
                 occurred_at=occurred_at or timezone.now(),
                 visitor=visitor,
@@ -58,6 +59,18 @@ def event_record(
     except Exception:
         logger.exception("event_record failed: kind=%s", kind)
         return None
+    if event.visitor_id and not event.is_bot:
+        _tags_refresh(visitor_id=event.visitor_id)
+    return event
+
+
+def _tags_refresh(*, visitor_id: int) -> None:
+    """Tag rules see this event at once; a failure is logged, never raised (see above)."""
+    try:
+        with transaction.atomic():
+            tag_rules_apply(visitor_ids=[visitor_id])
+    except Exception:
+        logger.exception("event_record: tag rules failed for visitor %s", visitor_id)
 
 
 def staff_in_charge(staff: Staff) -> Staff:

@@ -18,6 +18,7 @@ from appointments.models import Booking
 from appointments.selectors import booking_for_token, branches_bookable, services_bookable, slot_options
 from appointments.services import BookingStateError, SlotFull, booking_cancel, booking_create, booking_reschedule
 from customers.ratelimit import rate_limit_exceeded
+from customers.services import consent_current
 from insights.services import visitor_for_request
 from org.models import Staff
 
@@ -92,7 +93,10 @@ def _day_of(data) -> date | None:
 def book(request, code: str):
     """Choose branch, service, day and time, then leave name and mobile."""
     page_staff = _page_staff(code)
-    form, status, problem = BookingForm(), 200, ""
+    consent = consent_current()
+    if consent is None:
+        raise Http404
+    form, status, problem = BookingForm(initial={"consent_version": consent.version}), 200, ""
     data = request.GET
     if request.method == "POST":
         if rate_limited(request, action="book"):
@@ -110,6 +114,7 @@ def book(request, code: str):
                     name=values["name"],
                     mobile=values["mobile"],
                     consent=values["consent"],
+                    consent_statement=values["consent_version"],
                     visitor=visitor_for_request(request),
                     page_staff=page_staff,
                 )
@@ -132,6 +137,7 @@ def book(request, code: str):
         "form": form,
         "choice": choice,
         "problem": problem,
+        "consent": consent,
     }
     return render(request, template, context, status=status)
 

@@ -209,6 +209,9 @@ TRACK_NEWCOMERS_PER_MINUTE = env.int("TRACK_NEWCOMERS_PER_MINUTE", default=240)
 # Lead form submissions per hour before a 429: per visitor (cookie), per network address.
 LEAD_SUBMITS_PER_VISITOR_HOUR = env.int("LEAD_SUBMITS_PER_VISITOR_HOUR", default=10)
 LEAD_SUBMITS_PER_NETWORK_HOUR = env.int("LEAD_SUBMITS_PER_NETWORK_HOUR", default=60)
+# Message board posts per hour before a 429 (a conversation has more turns than a lead form).
+MESSAGE_POSTS_PER_VISITOR_HOUR = env.int("MESSAGE_POSTS_PER_VISITOR_HOUR", default=20)
+MESSAGE_POSTS_PER_NETWORK_HOUR = env.int("MESSAGE_POSTS_PER_NETWORK_HOUR", default=120)
 
 # --- Language and time: Chinese first, English available -----------------------------------------
 LANGUAGE_CODE = "zh-hans"

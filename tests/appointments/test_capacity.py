@@ -9,6 +9,7 @@ from django.test import Client
 from django_tenants.utils import schema_context
 
 from appointments.models import Booking, OpeningHours, ServiceType, Slot, SlotCapacity
+from customers.services import consent_current
 from insights.models import Event
 from org.models import Branch, Staff
 from tests.appointments.conftest import open_every_day, tomorrow_at
@@ -45,6 +46,8 @@ def committed_setup(test_banks, django_db_blocker):
 def test_30_simultaneous_bookings_for_3_places_give_3_bookings_and_27_slot_full(committed_setup, django_db_blocker):
     bank, branch, service, manager = committed_setup
     start = tomorrow_at(10)
+    with django_db_blocker.unblock(), schema_context(bank.schema_name):
+        consent_version = consent_current().version
     barrier = threading.Barrier(CUSTOMERS)
     responses, failures = [], []
 
@@ -59,6 +62,7 @@ def test_30_simultaneous_bookings_for_3_places_give_3_bookings_and_27_slot_full(
                 "name": f"顾客{n}",
                 "mobile": f"139{n:08d}",
                 "consent": "on",
+                "consent_version": consent_version,
             }
             barrier.wait(timeout=30)
             try:

@@ -9,6 +9,8 @@ from appointments.models import Booking, Slot
 from appointments.services import booking_create
 from appointments.views import public as public_views
 from customers import pii
+from customers.models import ConsentStatement
+from customers.services import consent_current, consent_statement_publish
 from insights.identity import visitor_cookie_sign
 from tests.appointments.conftest import tomorrow_at
 from tests.factories import BranchFactory
@@ -28,6 +30,7 @@ def form(branch, service, /, **overrides):
         "name": "张三",
         "mobile": "13912345678",
         "consent": "on",
+        "consent_version": consent_current().version,
         "website": "",
         **overrides,
     }
@@ -242,3 +245,25 @@ def test_a_refused_form_shows_the_chosen_day_and_time_again(manager, service, ba
     assert response.status_code == 400
     assert response.context["choice"]["day"] == later.date()
     assert f'value="{slot_value(later)}" checked' in response.content.decode()
+
+
+def test_the_booking_keeps_the_version_of_the_consent_statement_shown(manager, service, bank, bank_client):
+    shown = consent_current()
+    html = bank_client.get(f"/p/book/{manager.code}/").content.decode()
+    assert shown.text.splitlines()[0] in html
+    assert f'name="consent_version" value="{shown.version}"' in html
+    # Head office publishes a new version while the customer is filling in the form.
+    newer = consent_statement_publish(text="新版个人信息授权书")
+    data = form(manager.branch, service, consent_version=shown.version)
+    response = bank_client.post(f"/p/book/{manager.code}/", data)
+    assert response.status_code == 302
+    booking = Booking.objects.get()
+    assert booking.consent == shown != newer
+    assert booking.consent_version == str(shown.version) and booking.consent_at is not None
+
+
+def test_a_consent_version_that_does_not_exist_is_refused(manager, service, bank, bank_client):
+    missing = (ConsentStatement.objects.order_by("-version").first().version or 0) + 100
+    response = bank_client.post(f"/p/book/{manager.code}/", form(manager.branch, service, consent_version=missing))
+    assert response.status_code == 400
+    assert not Booking.objects.exists()

@@ -17,6 +17,7 @@ from appointments.services import (
     booking_status_set,
 )
 from customers import pii
+from customers.services import consent_current
 from insights.models import Event, Visitor
 from org.models import AuditLog
 from tests.appointments.conftest import tomorrow_at
@@ -36,7 +37,8 @@ def test_booking_takes_a_place_and_gets_a_code_and_a_private_token(branch, servi
     assert len(booking.code) == 8 and booking.code.isalnum()
     assert len(booking.token) >= 40
     assert booking.staff == manager
-    assert booking.consent_version and booking.consent_at
+    assert booking.consent == consent_current()
+    assert booking.consent_version == str(booking.consent.version) and booking.consent_at
 
 
 def test_name_and_phone_are_encrypted_at_rest(branch, service):

@@ -132,11 +132,11 @@ def test_one_bad_hit_is_dropped_without_stopping_the_others(phone, monkeypatch):
     Client(HTTP_HOST="testbank.localhost", HTTP_USER_AGENT=BROWSER).post(f"/s/{manager.code}/t?e=1")
     real_apply, poisoned = ingest._apply, []
 
-    def first_one_breaks(hit):
+    def first_one_breaks(hit, *args):
         poisoned[:] = poisoned or [hit[0]]  # the first hit seen always fails
         if hit[0] == poisoned[0]:
             raise RuntimeError("unforeseen data")
-        return real_apply(hit)
+        return real_apply(hit, *args)
 
     monkeypatch.setattr(ingest, "_apply", first_one_breaks)
     result = hits_drain()

@@ -7,7 +7,7 @@ from django_tenants.utils import schema_context
 
 from appointments.demo import appointments_seed
 from cms.demo import catalog_seed
-from customers.demo import leads_seed
+from customers.demo import leads_seed, messages_seed
 from insights.demo import customers_seed
 from org.models import Staff
 from org.services.org_import import OrgFile, Row, org_import
@@ -100,6 +100,7 @@ class Command(BaseCommand):
                 pages_seed()
                 customers_seed()
                 leads_seed()
+                messages_seed()
                 appointments_seed()
                 staff = list(Staff.objects.select_related("user", "branch").order_by("branch__path", "employee_no"))
                 for member in staff:
