@@ -206,3 +206,10 @@ def booking_status_set(*, booking: Booking, action: str, actor: Staff) -> Bookin
     booking.save(update_fields=["status", "updated_at"])
     audit_record(actor=actor, action=f"booking.{action}", target=booking, detail={"from": previous})
     return booking
+
+
+def booking_reveal(*, booking: Booking, viewer: Staff) -> tuple[str, str]:
+    """The customer's name and mobile in full, for staff who must call them. Audited: every reveal
+    of personal information is accounted for."""
+    audit_record(actor=viewer, action="booking.reveal", target=booking)
+    return pii.decrypt(booking.name_encrypted), pii.decrypt(booking.phone_encrypted)

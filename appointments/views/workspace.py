@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from appointments.access import access_booking
 from appointments.forms import BookingListForm, BookingStatusForm
 from appointments.selectors import booking_list
-from appointments.services import BookingStateError, booking_status_set
+from appointments.services import BookingStateError, booking_reveal, booking_status_set
 from org.decorators import workspace_view
 
 
@@ -48,3 +48,19 @@ def booking_status_view(request, booking_id: int):
         context = {"form": BookingListForm(), "page": page, "when": "upcoming", "pager_query": "when=upcoming&"}
         return render(request, "appointments/workspace_list.html", context, status=status)
     return redirect("appointments:list")
+
+
+@require_POST
+@workspace_view
+def booking_reveal_view(request, booking_id: int):
+    """Show the customer's name and a `tel:` link (audited); htmx gets the row, a plain form the list."""
+    booking = access_booking(viewer=request.staff, booking_id=booking_id)
+    name, mobile = booking_reveal(booking=booking, viewer=request.staff)
+    context = {"booking": booking, "revealed": {"pk": booking.pk, "name": name, "mobile": mobile}}
+    if request.htmx:
+        return render(request, "appointments/workspace_list.html#row", context)
+    page = Paginator(booking_list(viewer=request.staff), 30).get_page(1)
+    context.update(form=BookingListForm(), page=page, when="upcoming", pager_query="when=upcoming&")
+    response = render(request, "appointments/workspace_list.html", context)
+    response["Cache-Control"] = "no-store"
+    return response

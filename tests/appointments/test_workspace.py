@@ -120,3 +120,26 @@ def test_the_section_is_in_the_workspace_menu(manager, bank_client):
     bank_client.force_login(manager.user)
     sections = bank_client.get("/workspace/appointments/").context["workspace_sections"]
     assert "appointments" in [section.key for section in sections]
+
+
+def test_revealing_a_customers_number_shows_it_once_and_is_audited(manager, colleague, branch, service, bank_client):
+    from org.models import AuditLog
+
+    mine, other = book(branch, service, manager), book(branch, service, manager, hour=11)
+    bank_client.force_login(manager.user)
+    row = bank_client.post(f"/workspace/appointments/{mine.pk}/reveal/", headers={"HX-Request": "true"})
+    html = row.content.decode()
+    assert row.status_code == 200 and '<a href="tel:13912345678">' in html and "张三" in html
+    assert AuditLog.objects.filter(action="booking.reveal", target_id=str(mine.pk), actor=manager).count() == 1
+    page = bank_client.post(f"/workspace/appointments/{mine.pk}/reveal/").content.decode()
+    assert page.count("tel:13912345678") == 1  # only the revealed booking, not `other` as well
+    assert other.code in page
+
+
+def test_a_colleagues_booking_cannot_be_revealed(manager, colleague, branch, service, bank_client):
+    from org.models import AuditLog
+
+    theirs = book(branch, service, colleague)
+    bank_client.force_login(manager.user)
+    assert bank_client.post(f"/workspace/appointments/{theirs.pk}/reveal/").status_code == 404
+    assert not AuditLog.objects.filter(action="booking.reveal").exists()
