@@ -209,8 +209,9 @@ def _app_forms() -> dict:
     # Imported late: those modules subclass BlockForm from this one.
     from appointments.builder_forms import FORMS as appointment_forms
     from customers.builder_forms import FORMS as customer_forms
+    from questionnaires.builder_forms import FORMS as questionnaire_forms
 
-    return {**customer_forms, **appointment_forms}
+    return {**customer_forms, **appointment_forms, **questionnaire_forms}
 
 
 BLOCK_FORMS.update(_app_forms())

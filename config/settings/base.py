@@ -48,6 +48,7 @@ TENANT_APPS = [
     "insights",
     "customers",
     "appointments",
+    "questionnaires",
     "storefront",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

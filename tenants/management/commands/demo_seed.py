@@ -11,6 +11,7 @@ from customers.demo import leads_seed, messages_seed
 from insights.demo import customers_seed
 from org.models import Staff
 from org.services.org_import import OrgFile, Row, org_import
+from questionnaires.demo import demo_links, questionnaires_seed
 from storefront.demo import pages_seed
 from tenants.models import Bank
 from tenants.services import bank_create, spares_replenish
@@ -102,6 +103,7 @@ class Command(BaseCommand):
                 leads_seed()
                 messages_seed()
                 appointments_seed()
+                questionnaires_seed()
                 staff = list(Staff.objects.select_related("user", "branch").order_by("branch__path", "employee_no"))
                 for member in staff:
                     if member.employee_no == "admin":
@@ -119,6 +121,7 @@ class Command(BaseCommand):
                         f"  {member.get_role_display():<6} {member.name:<4} login {member.employee_no:<6} "
                         f"/ {DEMO_PASSWORD}   {base}/s/{member.code}"
                     )
+                lines += [f"  questionnaire of {manager.name}: {base}/q/{code}" for manager, code in demo_links()]
         spares_replenish()
         lines += [
             "",

@@ -1,0 +1,17 @@
+"""Workspace section of the questionnaires app."""
+
+from django.utils.translation import gettext_lazy as _
+
+from org.workspace import Section, section_register
+
+
+def sections_register() -> None:
+    section_register(
+        Section(
+            "questionnaires",
+            _("Questionnaires"),
+            "questionnaires:list",
+            ("manager", "branch_head", "hq_admin"),
+            order=28,
+        )
+    )
