@@ -6,8 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from appointments.selectors import branches_bookable, services_bookable
 from appointments.services import CONSENT_TEXT, NAME_MAX
-from customers import pii
-from customers.models import ConsentStatement
+from customers.forms import ContactDetailsMixin
 
 SLOT_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -40,7 +39,7 @@ class SlotChoiceForm(forms.Form):
         self.fields["service"].queryset = services_bookable()
 
 
-class BookingForm(forms.Form):
+class BookingForm(ContactDetailsMixin, forms.Form):
     branch = forms.ModelChoiceField(label=_("Branch"), queryset=branches_bookable())
     service = forms.ModelChoiceField(label=_("Service"), queryset=services_bookable())
     start = SlotField(label=_("Time"), error_messages={"required": _("Choose a time.")})
@@ -62,22 +61,6 @@ class BookingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["branch"].queryset = branches_bookable()
         self.fields["service"].queryset = services_bookable()
-
-    def clean_mobile(self):
-        mobile = pii.mobile_normalise(self.cleaned_data["mobile"])
-        if not pii.mobile_is_valid(mobile):
-            raise forms.ValidationError(pii.MOBILE_INVALID)
-        return mobile
-
-    def clean_consent_version(self):
-        statement = ConsentStatement.objects.filter(version=self.cleaned_data["consent_version"]).first()
-        if statement is None:
-            raise forms.ValidationError(_("The statement has changed. Please read it again."))
-        return statement
-
-    @property
-    def is_spam(self) -> bool:
-        return bool(self.data.get("website"))
 
 
 class RescheduleForm(forms.Form):

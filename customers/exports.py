@@ -20,9 +20,32 @@ FORMATS = ("csv", "xlsx")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _cell(value) -> str:
+def cell(value) -> str:
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def spreadsheet(*, header: list[str], rows, fmt: str, title: str) -> tuple[bytes, int]:
+    """`rows` (cells already passed through `cell`) as CSV or XLSX bytes, and how many rows."""
+    count = 0
+    if fmt == "csv":
+        buffer = io.StringIO()
+        buffer.write("\ufeff")  # Excel reads UTF-8 CSV as Chinese only with a BOM
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        for count, row in enumerate(rows, start=1):  # noqa: B007 (count is read after the loop)
+            writer.writerow(row)
+        return buffer.getvalue().encode(), count
+    if fmt == "xlsx":
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(title)
+        sheet.append(header)
+        for count, row in enumerate(rows, start=1):  # noqa: B007
+            sheet.append(row)
+        out = io.BytesIO()
+        workbook.save(out)
+        return out.getvalue(), count
+    raise ValueError(fmt)
 
 
 def _header() -> list[str]:
@@ -44,17 +67,17 @@ def _header() -> list[str]:
 def _rows(leads: QuerySet[Lead], *, masked: bool):
     for lead in leads.select_related("staff__branch", "product", "consent").iterator(chunk_size=1000):
         yield [
-            _cell(timezone.localtime(lead.created_at).strftime("%Y-%m-%d %H:%M")),
-            _cell(lead.get_status_display()),
-            _cell(lead.name_masked if masked else lead.name),
-            _cell(lead.mobile_masked if masked else lead.mobile),
-            _cell(lead.product.name if lead.product_id else ""),
-            _cell(lead.note),
-            _cell(lead.staff.name),
-            _cell(lead.staff.branch.name),
-            _cell(lead.follow_up_on.isoformat() if lead.follow_up_on else ""),
-            _cell(lead.converted_amount if lead.converted_amount is not None else ""),
-            _cell(lead.consent.version),
+            cell(timezone.localtime(lead.created_at).strftime("%Y-%m-%d %H:%M")),
+            cell(lead.get_status_display()),
+            cell(lead.name_masked if masked else lead.name),
+            cell(lead.mobile_masked if masked else lead.mobile),
+            cell(lead.product.name if lead.product_id else ""),
+            cell(lead.note),
+            cell(lead.staff.name),
+            cell(lead.staff.branch.name),
+            cell(lead.follow_up_on.isoformat() if lead.follow_up_on else ""),
+            cell(lead.converted_amount if lead.converted_amount is not None else ""),
+            cell(lead.consent.version),
         ]
 
 
@@ -62,28 +85,7 @@ def _rows(leads: QuerySet[Lead], *, masked: bool):
 def lead_export(*, viewer: Staff, leads: QuerySet[Lead], fmt: str, filters: dict) -> tuple[bytes, bool]:
     """The file's bytes and whether it is masked; writes the `lead.export` audit entry."""
     masked = not can_export_unmasked(viewer=viewer)
-    rows = _rows(leads, masked=masked)
-    if fmt == "csv":
-        buffer = io.StringIO()
-        buffer.write("\ufeff")  # Excel reads UTF-8 CSV as Chinese only with a BOM
-        writer = csv.writer(buffer)
-        writer.writerow(_header())
-        count = 0
-        for count, row in enumerate(rows, start=1):  # noqa: B007 (count is read after the loop)
-            writer.writerow(row)
-        content = buffer.getvalue().encode()
-    elif fmt == "xlsx":
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(_("Leads"))
-        sheet.append(_header())
-        count = 0
-        for count, row in enumerate(rows, start=1):  # noqa: B007
-            sheet.append(row)
-        out = io.BytesIO()
-        workbook.save(out)
-        content = out.getvalue()
-    else:
-        raise ValueError(fmt)
+    content, count = spreadsheet(header=_header(), rows=_rows(leads, masked=masked), fmt=fmt, title=_("Leads"))
     audit_record(
         actor=viewer,
         action="lead.export",

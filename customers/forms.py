@@ -9,12 +9,38 @@ from customers.selectors import products_for_leads
 HONEYPOT_FIELD = "website"
 
 
+class HoneypotMixin:
+    """Public forms carry a field people never see (hidden by CSS and from screen readers) but
+    form-filling robots fill in: `website`."""
+
+    @property
+    def is_robot(self) -> bool:
+        return bool(self.data.get(HONEYPOT_FIELD))
+
+
+class ContactDetailsMixin(HoneypotMixin):
+    """Public forms asking for a name and mobile under the bank's consent statement (leads,
+    bookings): one way to check the number and the statement's version."""
+
+    def clean_mobile(self):
+        mobile = pii.mobile_normalise(self.cleaned_data["mobile"])
+        if not pii.mobile_is_valid(mobile):
+            raise forms.ValidationError(pii.MOBILE_INVALID)
+        return mobile
+
+    def clean_consent_version(self):
+        statement = ConsentStatement.objects.filter(version=self.cleaned_data["consent_version"]).first()
+        if statement is None:
+            raise forms.ValidationError(_("The statement has changed. Please read it again."))
+        return statement
+
+
 class ProductChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.name
 
 
-class LeadForm(forms.Form):
+class LeadForm(ContactDetailsMixin, forms.Form):
     """The customer's side. Server-side limits match the model's; the honeypot is a field people
     never see (hidden by CSS and from screen readers) but form-filling robots do."""
 
@@ -43,22 +69,6 @@ class LeadForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["product"].queryset = products_for_leads()
-
-    def clean_mobile(self):
-        mobile = pii.mobile_normalise(self.cleaned_data["mobile"])
-        if not pii.mobile_is_valid(mobile):
-            raise forms.ValidationError(pii.MOBILE_INVALID)
-        return mobile
-
-    def clean_consent_version(self):
-        statement = ConsentStatement.objects.filter(version=self.cleaned_data["consent_version"]).first()
-        if statement is None:
-            raise forms.ValidationError(_("The statement has changed. Please read it again."))
-        return statement
-
-    @property
-    def is_robot(self) -> bool:
-        return bool(self.data.get(HONEYPOT_FIELD))
 
 
 class LeadFilterForm(forms.Form):
@@ -114,7 +124,7 @@ class LeadFollowUpForm(forms.Form):
     )
 
 
-class MessageForm(forms.Form):
+class MessageForm(HoneypotMixin, forms.Form):
     """The customer's message: plain text only, nothing personal asked (so no consent needed),
     and the same honeypot as the lead form."""
 
@@ -124,10 +134,6 @@ class MessageForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4, "maxlength": MESSAGE_MAX}),
     )
     website = forms.CharField(required=False, max_length=200, label=_("Leave this empty"))
-
-    @property
-    def is_robot(self) -> bool:
-        return bool(self.data.get(HONEYPOT_FIELD))
 
 
 class MessageReplyForm(forms.Form):

@@ -102,7 +102,7 @@ def book(request, code: str):
         if rate_limited(request, action="book"):
             return _too_many(request)
         form, data = BookingForm(request.POST), request.POST
-        if form.is_spam:
+        if form.is_robot:
             status, problem = 400, _("Your request could not be accepted.")
         elif form.is_valid():
             values = form.cleaned_data
