@@ -177,6 +177,14 @@ def lead_status_change(
     lead.status = status
     lead.save(update_fields=["status", "converted_amount", "converted_product", "updated_at"])
     LeadNote.objects.create(lead=lead, author=actor, status=status)
+    if status == Lead.Status.CONVERTED:
+        event_record(
+            kind=Event.Kind.CONVERSION,
+            visitor=lead.visitor,
+            staff=lead.staff,
+            obj=lead,
+            data={"amount": str(amount), "product": product.pk},
+        )
     return lead
 
 

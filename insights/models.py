@@ -73,6 +73,7 @@ class Event(models.Model):
         SURVEY_RESPONSE = "survey_response", _("Survey response")
         MESSAGE = "message", _("Message")
         CAMPAIGN = "campaign", _("Campaign action")
+        CONVERSION = "conversion", _("Lead converted")
 
     id = models.BigAutoField(primary_key=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -91,6 +92,7 @@ class Event(models.Model):
             models.Index(fields=["staff", "occurred_at"], name="event_staff_time"),
             models.Index(fields=["visitor", "occurred_at"], name="event_visitor_time"),
             models.Index(fields=["kind", "occurred_at"], name="event_kind_time"),
+            models.Index(fields=["object_type", "object_id", "occurred_at"], name="event_object_time"),
         ]
 
 
@@ -257,3 +259,100 @@ class TagRule(models.Model):
             "days": self.window_days,
             "tag": self.tag.name,
         }
+
+
+# --- Daily rollups ---------------------------------------------------------------------------------
+# Statistics never read events directly: they read these per-day sums, which `insights.rollups`
+# keeps current (a statement trigger on events marks the staff-days to recompute; `rollup_pending`
+# recomputes them) and can recompute for any day (`manage.py insights_rollup --date`). Days are
+# Asia/Shanghai calendar days; bots never count.
+
+
+class DailyFigures(models.Model):
+    """The figures of one day. A range's "unique visitors" is the sum of its daily unique visitors
+    (访客数按日去重), as the banks' other channels report it."""
+
+    page_views = models.PositiveIntegerField(_("page views"), default=0)
+    unique_visitors = models.PositiveIntegerField(_("unique visitors"), default=0)
+    scans = models.PositiveIntegerField(_("scans"), default=0)
+    shares = models.PositiveIntegerField(_("shares"), default=0)
+    new_customers = models.PositiveIntegerField(_("new customers"), default=0)
+    referred_customers = models.PositiveIntegerField(_("customers by referral"), default=0)
+    product_clicks = models.PositiveIntegerField(_("product clicks"), default=0)
+    product_clicks_by_category = models.JSONField(default=dict)  # {"wealth": 3, ...}
+    payment_clicks = models.PositiveIntegerField(_("payment-link clicks"), default=0)
+    leads = models.PositiveIntegerField(_("leads"), default=0)
+    conversions = models.PositiveIntegerField(_("converted leads"), default=0)
+    converted_amount = models.DecimalField(_("converted amount"), max_digits=16, decimal_places=2, default=0)
+    appointments = models.PositiveIntegerField(_("appointments"), default=0)
+    survey_responses = models.PositiveIntegerField(_("survey responses"), default=0)
+    messages = models.PositiveIntegerField(_("messages"), default=0)
+    campaign_actions = models.PositiveIntegerField(_("campaign actions"), default=0)
+
+    METRICS = (
+        "page_views",
+        "unique_visitors",
+        "scans",
+        "shares",
+        "new_customers",
+        "referred_customers",
+        "product_clicks",
+        "payment_clicks",
+        "leads",
+        "conversions",
+        "converted_amount",
+        "appointments",
+        "survey_responses",
+        "messages",
+        "campaign_actions",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class StaffDay(DailyFigures):
+    """One staff member's figures for one day in one branch (`branch_id` as the events recorded
+    it, so a transfer keeps each branch's history)."""
+
+    day = models.DateField()
+    staff = models.ForeignKey("org.Staff", on_delete=models.CASCADE, related_name="+")
+    branch_id = models.BigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "staff", "branch_id"], name="staff_day_unique")]
+        indexes = [
+            models.Index(fields=["staff", "day"], name="staff_day_by_staff"),
+            models.Index(fields=["branch_id", "day"], name="staff_day_by_branch"),
+        ]
+
+
+class BranchDay(DailyFigures):
+    """One branch's figures for one day (the events of its staff; unique visitors counted across
+    the branch, not summed)."""
+
+    day = models.DateField()
+    branch_id = models.BigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "branch_id"], name="branch_day_unique")]
+        indexes = [models.Index(fields=["branch_id", "day"], name="branch_day_by_branch")]
+
+
+class BankDay(DailyFigures):
+    """The bank's figures for one day (all its non-bot events)."""
+
+    day = models.DateField(unique=True)
+
+
+class RollupPending(models.Model):
+    """A staff-day whose figures must be recomputed: written by a trigger on `insights_event`
+    (migration 0006) in the same transaction as the event, so no event is ever missed;
+    removed by `rollups.rollup_pending` once recomputed. `staff_id` 0 stands for events counted
+    for nobody (bank totals only)."""
+
+    day = models.DateField()
+    staff_id = models.BigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "staff_id"], name="rollup_pending_unique")]
