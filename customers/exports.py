@@ -1,51 +1,18 @@
 """The lead list as a spreadsheet (CSV or XLSX): masked unless the exporter may unmask
 (`customers.access.can_export_unmasked`), and every export audited."""
 
-import csv
-import io
-
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from customers.access import can_export_unmasked
 from customers.models import Lead
+from org.exports import cell, spreadsheet  # also imported from here by other apps
 from org.models import Staff
 from org.services.staff import audit_record
 
 FORMATS = ("csv", "xlsx")
-# A cell a spreadsheet would run as a formula ("=HYPERLINK(...)") is written as text.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
-
-
-def spreadsheet(*, header: list[str], rows, fmt: str, title: str) -> tuple[bytes, int]:
-    """`rows` (cells already passed through `cell`) as CSV or XLSX bytes, and how many rows."""
-    count = 0
-    if fmt == "csv":
-        buffer = io.StringIO()
-        buffer.write("\ufeff")  # Excel reads UTF-8 CSV as Chinese only with a BOM
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        for count, row in enumerate(rows, start=1):  # noqa: B007 (count is read after the loop)
-            writer.writerow(row)
-        return buffer.getvalue().encode(), count
-    if fmt == "xlsx":
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(title)
-        sheet.append(header)
-        for count, row in enumerate(rows, start=1):  # noqa: B007
-            sheet.append(row)
-        out = io.BytesIO()
-        workbook.save(out)
-        return out.getvalue(), count
-    raise ValueError(fmt)
 
 
 def _header() -> list[str]:

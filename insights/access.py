@@ -4,8 +4,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from insights.models import Tag, TagRule, Visitor
-from org.access import staff_visible
-from org.models import Staff
+from org.access import branches_visible, can_manage_staff, staff_visible
+from org.models import Branch, Staff
 
 
 def visitors_visible(*, viewer: Staff) -> QuerySet[Visitor]:
@@ -46,4 +46,28 @@ def access_own_tag_rule(*, viewer: Staff, rule_id: int) -> TagRule:
     try:
         return TagRule.objects.select_related("tag").get(pk=rule_id, owner=viewer)
     except (TagRule.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+# --- Statistics: people go through org.access.access_staff; these cover the rest. -----------------
+
+
+def can_see_staff_leaderboard(*, viewer: Staff) -> bool:
+    """Branch heads (their branch subtree) and head office (the bank) rank their staff."""
+    return can_manage_staff(viewer=viewer)
+
+
+def can_see_bank_statistics(*, viewer: Staff) -> bool:
+    """The bank's totals and the branch leaderboard are head office's."""
+    return viewer.role == Staff.Role.HQ_ADMIN
+
+
+def access_stats_branch(*, viewer: Staff, branch_id) -> Branch:
+    """A branch whose statistics the viewer may read: within a branch head's subtree, any for head
+    office, none for a manager (who sees only their own numbers)."""
+    if not can_see_staff_leaderboard(viewer=viewer):
+        raise Http404
+    try:
+        return branches_visible(viewer=viewer).get(pk=branch_id)
+    except (Branch.DoesNotExist, ValueError, TypeError):
         raise Http404 from None

@@ -11,6 +11,12 @@ correction) gives the same rows: it cannot double count.
   the bank's days. `manage.py insights_rollup --follow` runs it every 30 s.
 - Any day: `rollup_day` recomputes the whole day at all three levels (`insights_rollup --date`).
 
+Spans: ranking every staff member of a bank over a long period would read one row per person per
+day (30 days x 18,000 people, twice with the previous period). `StaffSpan` and `BranchSpan` also
+keep the sums over aligned blocks of 2, 4, ... 256 days, rebuilt bottom-up from the day rows
+whenever a day changes; `period_cover` splits any period into the fewest blocks and days (at most
+about 16 for a year), which the leaderboards read instead.
+
 Days are Asia/Shanghai calendar days (`STATS_TIME_ZONE`). Figures per day:
   unique visitors: distinct visitors with any event that day; new customers: distinct visitors
   first seen that day (and with a referrer, for "by referral"); leads: first submissions (a repeat
@@ -28,10 +34,14 @@ from collections.abc import Iterable
 
 from django.db import connection, transaction
 
+from insights.models import DailyFigures
+
 logger = logging.getLogger(__name__)
 
 STATS_TIME_ZONE = "Asia/Shanghai"  # the trigger in migration 0006 uses the same zone
 PENDING_BATCH = 20_000
+SPAN_LEVELS = range(1, 9)  # blocks of 2 .. 256 days
+SPAN_EPOCH = dt.date(2000, 1, 3)  # blocks of every size start on this day's multiples
 
 _TZ = zoneinfo.ZoneInfo(STATS_TIME_ZONE)
 
@@ -120,9 +130,14 @@ def _params(day: dt.date, **extra) -> dict:
     return {"day": day, "start": start, "end": end, **extra}
 
 
-@transaction.atomic
 def rollup_day(day: dt.date) -> None:
-    """Recompute every figure of `day` (staff, branch and bank rows) from its events. Idempotent."""
+    """Recompute every figure of `day` (staff, branch and bank rows, and the blocks containing it)
+    from its events. Idempotent."""
+    rollup_days([day])
+
+
+@transaction.atomic
+def _day_recompute(day: dt.date) -> None:
     params = _params(day)
     with connection.cursor() as cursor:
         # Whatever was pending for this day is covered by this recompute.
@@ -137,12 +152,20 @@ def rollup_day(day: dt.date) -> None:
 
 
 def rollup_days(days: Iterable[dt.date]) -> int:
-    """`rollup_day` for each day (each in its own transaction); how many days."""
-    count = 0
+    """Recompute each day (each in its own transaction), then every block containing one of them
+    (each block once, however many of its days changed); how many days."""
+    days = sorted(set(days))
     for day in days:
-        rollup_day(day)
-        count += 1
-    return count
+        _day_recompute(day)
+    spans_rebuild(days)
+    return len(days)
+
+
+def spans_rebuild(days: Iterable[dt.date]) -> None:
+    """Rebuild every block containing one of `days` from the day rows (after writing day rows
+    directly, e.g. an import of figures from another system)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        _spans_recompute(cursor, days)
 
 
 def rollup_pending(*, batch: int = PENDING_BATCH) -> int:
@@ -182,3 +205,78 @@ def _staff_days_recompute(cursor, day: dt.date, staff_ids: list[int]) -> None:
         cursor.execute(BRANCH_SQL, _params(day, branches=list(branches)))
     cursor.execute("DELETE FROM insights_bankday WHERE day = %s", [day])
     cursor.execute(BANK_SQL, _params(day))
+    _spans_recompute(cursor, [day], staff_ids=staff_ids, branch_ids=sorted(branches))
+
+
+# --- Spans: aligned blocks of days -----------------------------------------------------------------
+
+
+def span_start(day: dt.date, level: int) -> dt.date:
+    """The first day of the block of 2^level days containing `day`."""
+    offset = (day - SPAN_EPOCH).days
+    return SPAN_EPOCH + dt.timedelta(days=offset - offset % (1 << level))
+
+
+def period_cover(start: dt.date, end: dt.date) -> tuple[list[dt.date], list[tuple[int, dt.date]]]:
+    """The days `start`..`end` (both included) as single days and (level, start) blocks: greedily
+    the largest aligned block that fits, so at most two of each size are ever needed."""
+    days, blocks = [], []
+    day = start
+    while day <= end:
+        level = 0
+        for candidate in reversed(SPAN_LEVELS):
+            size = 1 << candidate
+            if span_start(day, candidate) == day and day + dt.timedelta(days=size - 1) <= end:
+                level = candidate
+                break
+        if level:
+            blocks.append((level, day))
+            day += dt.timedelta(days=1 << level)
+        else:
+            days.append(day)
+            day += dt.timedelta(days=1)
+    return days, blocks
+
+
+_SUMS = ", ".join(f"SUM({m})" for m in DailyFigures.METRICS)
+_COLUMNS = ", ".join(DailyFigures.METRICS)
+
+# A block at `level` is the sum of its two halves: day rows for level 1, blocks of level-1 above.
+_SPAN_FROM_DAYS = """
+INSERT INTO {span} (level, start, {keys}, product_clicks_by_category, {columns})
+SELECT 1, %(start)s, {keys}, '{{}}'::jsonb, {sums}
+FROM {day} WHERE day >= %(start)s AND day < %(end)s {where} GROUP BY {keys}
+"""
+_SPAN_FROM_SPANS = """
+INSERT INTO {span} (level, start, {keys}, product_clicks_by_category, {columns})
+SELECT %(level)s, %(start)s, {keys}, '{{}}'::jsonb, {sums}
+FROM {span} WHERE level = %(level)s - 1 AND start >= %(start)s AND start < %(end)s {where} GROUP BY {keys}
+"""
+_SPAN_TABLES = {
+    "staff": ("insights_staffday", "insights_staffspan", "staff_id, branch_id", "staff_id"),
+    "branch": ("insights_branchday", "insights_branchspan", "branch_id", "branch_id"),
+}
+
+
+def _spans_recompute(cursor, days: Iterable[dt.date], *, staff_ids=None, branch_ids=None) -> None:
+    """Rebuild, bottom-up, every block containing one of `days`, for the given staff and branches
+    (None: all of them)."""
+    days = set(days)
+    for level in SPAN_LEVELS:
+        starts = sorted({span_start(day, level) for day in days})
+        for start in starts:
+            end = start + dt.timedelta(days=1 << level)
+            for which, ids in (("staff", staff_ids), ("branch", branch_ids)):
+                day_table, span_table, keys, id_column = _SPAN_TABLES[which]
+                if ids is not None and not ids:
+                    continue
+                where = f"AND {id_column} = ANY(%(ids)s)" if ids is not None else ""
+                params = {"level": level, "start": start, "end": end, "ids": list(ids or [])}
+                cursor.execute(
+                    f"DELETE FROM {span_table} WHERE level = %(level)s AND start = %(start)s {where}", params
+                )
+                template = _SPAN_FROM_DAYS if level == 1 else _SPAN_FROM_SPANS
+                sql = template.format(
+                    span=span_table, day=day_table, keys=keys, columns=_COLUMNS, sums=_SUMS, where=where
+                )
+                cursor.execute(sql, params)

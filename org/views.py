@@ -27,6 +27,7 @@ from org.services.staff import (
     staff_leave,
     staff_profile_update,
 )
+from org.workspace import home_panels
 
 
 class LoginView(auth_views.LoginView):
@@ -57,7 +58,7 @@ def password_change(request):
 @workspace_view
 def workspace(request):
     link = request.build_absolute_uri(f"/s/{request.staff.code}")
-    return render(request, "org/workspace.html", {"link": link})
+    return render(request, "org/workspace.html", {"link": link, "panels": home_panels(request)})
 
 
 @require_http_methods(["GET", "POST"])

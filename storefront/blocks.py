@@ -10,10 +10,11 @@ MAX_BLOCKS = 30
 
 def _app_blocks() -> list:
     from appointments.blocks import BLOCKS as appointment_blocks
+    from campaigns.blocks import BLOCKS as campaign_blocks
     from customers.blocks import BLOCKS as customer_blocks
     from questionnaires.blocks import BLOCKS as questionnaire_blocks
 
-    return [*customer_blocks, *appointment_blocks, *questionnaire_blocks]
+    return [*customer_blocks, *appointment_blocks, *questionnaire_blocks, *campaign_blocks]
 
 
 class StorefrontBlocks(blocks.StreamBlock):

@@ -208,10 +208,11 @@ BLOCK_FORMS: dict[str, type[BlockForm]] = {
 def _app_forms() -> dict:
     # Imported late: those modules subclass BlockForm from this one.
     from appointments.builder_forms import FORMS as appointment_forms
+    from campaigns.builder_forms import FORMS as campaign_forms
     from customers.builder_forms import FORMS as customer_forms
     from questionnaires.builder_forms import FORMS as questionnaire_forms
 
-    return {**customer_forms, **appointment_forms, **questionnaire_forms}
+    return {**customer_forms, **appointment_forms, **questionnaire_forms, **campaign_forms}
 
 
 BLOCK_FORMS.update(_app_forms())

@@ -1,6 +1,6 @@
 """Signal receivers: giving new staff a page, and dropping cached pages when what they show changes."""
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
 def storefronts_for_new_staff(sender, staff_ids, **kwargs):
@@ -28,6 +28,7 @@ def _storefront_changed(sender, instance, **kwargs):
 def cache_invalidation_connect():
     from wagtail.images import get_image_model
 
+    from campaigns.models import Campaign, CampaignOptIn
     from cms.models import Article, BillPaymentService, BrandSettings, ComplianceSettings, Product, StorefrontTemplate
     from org.models import Branch, Staff
     from org.signals import organisation_changed
@@ -43,9 +44,15 @@ def cache_invalidation_connect():
         StorefrontTemplate,
         Branch,
         get_image_model(),
+        Campaign,
+        CampaignOptIn,
     ):
         post_save.connect(content_changed, sender=model, dispatch_uid=f"storefront_cache_{model.__name__}_save")
         post_delete.connect(content_changed, sender=model, dispatch_uid=f"storefront_cache_{model.__name__}_delete")
     post_save.connect(_staff_changed, sender=Staff, dispatch_uid="storefront_cache_staff")
     post_save.connect(_storefront_changed, sender=Storefront, dispatch_uid="storefront_cache_storefront")
     organisation_changed.connect(content_changed, dispatch_uid="storefront_cache_org")
+    # A campaign's audience decides whether the cached page may carry it.
+    m2m_changed.connect(
+        content_changed, sender=Campaign.audience_tags.through, dispatch_uid="storefront_cache_campaign_audience"
+    )

@@ -49,6 +49,8 @@ TENANT_APPS = [
     "customers",
     "appointments",
     "questionnaires",
+    "campaigns",
+    "campaigns.assist",
     "storefront",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -213,6 +215,11 @@ LEAD_SUBMITS_PER_NETWORK_HOUR = env.int("LEAD_SUBMITS_PER_NETWORK_HOUR", default
 # Message board posts per hour before a 429 (a conversation has more turns than a lead form).
 MESSAGE_POSTS_PER_VISITOR_HOUR = env.int("MESSAGE_POSTS_PER_VISITOR_HOUR", default=20)
 MESSAGE_POSTS_PER_NETWORK_HOUR = env.int("MESSAGE_POSTS_PER_NETWORK_HOUR", default=120)
+# Limited-quota offer claims per hour before a 429. A network may be a whole branch's Wi-Fi or a
+# carrier's NAT at the moment an offer opens, so its limit is high; one claim per customer is
+# enforced by the database, not by these.
+CAMPAIGN_CLAIMS_PER_VISITOR_HOUR = env.int("CAMPAIGN_CLAIMS_PER_VISITOR_HOUR", default=10)
+CAMPAIGN_CLAIMS_PER_NETWORK_HOUR = env.int("CAMPAIGN_CLAIMS_PER_NETWORK_HOUR", default=1000)
 
 # --- Language and time: Chinese first, English available -----------------------------------------
 LANGUAGE_CODE = "zh-hans"

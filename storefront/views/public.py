@@ -6,6 +6,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from campaigns.selectors import seconds_until_campaigns_change
 from cms.models import Article, BillPaymentService, BrandSettings, Product
 from storefront import cache as page_cache
 from storefront.selectors import seconds_until_catalog_changes, staff_for_code, storefront_public
@@ -60,7 +61,9 @@ def storefront_page(request, code: str):
         "fallback_card": {"show_wechat": True, "show_address": True},
     }
     content = render_to_string("storefront/page.html", context, request=request).encode()
-    seconds = seconds_until_catalog_changes() or page_cache.MAX_SECONDS
+    # Expire when a product goes on or off sale, or a campaign starts or ends.
+    moments = [s for s in (seconds_until_catalog_changes(), seconds_until_campaigns_change()) if s]
+    seconds = min(moments) if moments else page_cache.MAX_SECONDS
     return page_response(request, *page_cache.page_set(code, language, version, content, seconds))
 
 

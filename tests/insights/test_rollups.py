@@ -14,8 +14,8 @@ from django_tenants.utils import schema_context
 
 from customers.models import ConsentStatement, Lead
 from customers.services import consent_current, lead_status_change
-from insights.models import BankDay, BranchDay, Event, RollupPending, StaffDay, Visitor
-from insights.rollups import rollup_day, rollup_pending
+from insights.models import BankDay, BranchDay, BranchSpan, Event, RollupPending, StaffDay, StaffSpan, Visitor
+from insights.rollups import SPAN_LEVELS, period_cover, rollup_day, rollup_days, rollup_pending, span_start
 from insights.services import event_record
 from org.models import Staff
 from tests.factories import BranchFactory, ProductFactory, StaffFactory
@@ -299,3 +299,76 @@ def test_rollups_running_while_events_commit_miss_none_of_them(committed_staff, 
         with schema_context(bank.schema_name):
             rollup_pending()  # what the last concurrent run left for the next one
             assert StaffDay.objects.get(staff=manager, day=today).page_views == WRITERS * EVENTS_EACH
+
+
+# --- Spans: blocks of days the leaderboards read ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (dt.date(2026, 11, 22), dt.date(2026, 11, 22)),
+        (dt.date(2026, 10, 24), dt.date(2026, 11, 22)),
+        (dt.date(2025, 11, 23), dt.date(2026, 11, 22)),
+        (dt.date(2024, 12, 31), dt.date(2025, 12, 31)),
+        (dt.date(2026, 2, 1), dt.date(2026, 2, 28)),
+    ],
+)
+def test_a_period_is_covered_by_its_days_exactly_once_with_few_rows(start, end):
+    days, blocks = period_cover(start, end)
+    covered = list(days)
+    for level, first in blocks:
+        assert span_start(first, level) == first  # aligned, so the block exists as a row
+        covered += [first + dt.timedelta(days=n) for n in range(1 << level)]
+    expected = [start + dt.timedelta(days=n) for n in range((end - start).days + 1)]
+    assert sorted(covered) == expected  # every day once, none outside
+    assert len(days) + len(blocks) <= 2 * len(SPAN_LEVELS) + 2  # a year: ~16 rows instead of 366
+
+
+def test_spans_hold_the_sums_of_their_days_and_follow_live_changes(bank):
+    manager = StaffFactory()
+    first = dt.date(2026, 3, 2)
+    week = [first + dt.timedelta(days=n) for n in range(8)]
+    for n, day in enumerate(week, start=1):
+        event_record(kind=Event.Kind.SHARE, staff=manager, occurred_at=at(day, 12))
+        if n % 2:
+            event_record(kind=Event.Kind.SHARE, staff=manager, occurred_at=at(day, 13))
+    rollup_days(week)
+    for level in SPAN_LEVELS:
+        for row in StaffSpan.objects.filter(staff=manager, level=level):
+            days = StaffDay.objects.filter(
+                staff=manager, day__gte=row.start, day__lt=row.start + dt.timedelta(days=1 << level)
+            )
+            assert row.shares == sum(d.shares for d in days)
+            assert (
+                BranchSpan.objects.get(level=level, start=row.start, branch_id=manager.branch_id).shares == row.shares
+            )
+    # A live event on one of those days reaches every block above it.
+    RollupPending.objects.all().delete()
+    event_record(kind=Event.Kind.SHARE, staff=manager, occurred_at=at(week[3], 20))
+    rollup_pending()
+    top = StaffSpan.objects.get(staff=manager, level=8, start=span_start(week[0], 8))
+    assert top.shares == 12 + 1
+
+
+def test_leaderboards_read_from_spans_agree_with_the_days(bank):
+    from insights import statistics
+    from insights.statistics import Period
+
+    hq = StaffFactory(role=Staff.Role.HQ_ADMIN)
+    ann, bob = StaffFactory(), StaffFactory()
+    year = [dt.date(2025, 3, 1) + dt.timedelta(days=n) for n in range(0, 400, 3)]
+    for n, day in enumerate(year):
+        event_record(kind=Event.Kind.SCAN, staff=ann if n % 3 else bob, occurred_at=at(day, 10))
+    rollup_days(year)
+    period = Period(dt.date(2025, 6, 1), dt.date(2026, 3, 31))
+    board = statistics.staff_leaderboard(viewer=hq, period=period, metric="scans")
+    values = {row.id: (row.value, row.previous) for row in board.rows}
+
+    def straight(staff, p):
+        return sum(StaffDay.objects.filter(staff=staff, day__range=(p.start, p.end)).values_list("scans", flat=True))
+
+    for person in (ann, bob):
+        assert values[person.pk] == (straight(person, period), straight(person, period.previous()))
+    branches = statistics.branch_leaderboard(viewer=hq, period=period, metric="scans")
+    assert sum(row.value for row in branches.rows) == straight(ann, period) + straight(bob, period)

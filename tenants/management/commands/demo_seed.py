@@ -6,6 +6,10 @@ from django.core.management.base import BaseCommand
 from django_tenants.utils import schema_context
 
 from appointments.demo import appointments_seed
+from campaigns.assist.demo import assist_seed
+from campaigns.assist.demo import demo_links as assist_links
+from campaigns.demo import campaigns_seed
+from campaigns.demo import demo_links as campaign_links
 from cms.demo import catalog_seed
 from customers.demo import leads_seed, messages_seed
 from insights.demo import customers_seed
@@ -104,6 +108,8 @@ class Command(BaseCommand):
                 messages_seed()
                 appointments_seed()
                 questionnaires_seed()
+                campaigns_seed()
+                assist_seed()
                 staff = list(Staff.objects.select_related("user", "branch").order_by("branch__path", "employee_no"))
                 for member in staff:
                     if member.employee_no == "admin":
@@ -122,6 +128,15 @@ class Command(BaseCommand):
                         f"/ {DEMO_PASSWORD}   {base}/s/{member.code}"
                     )
                 lines += [f"  questionnaire of {manager.name}: {base}/q/{code}" for manager, code in demo_links()]
+                lines += [
+                    f"  campaign {title} of {manager.name}: {base}/c/{code}"
+                    for manager, title, code in campaign_links()
+                ]
+                lines += [
+                    f"  friend assist in progress (link of {manager.name}): {base}/c/{code}/assist/{token}/"
+                    for manager, code, token in assist_links()
+                    if token
+                ]
         spares_replenish()
         lines += [
             "",
