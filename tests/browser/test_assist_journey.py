@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from campaigns.assist.models import AssistChain, AssistSetup
+from campaigns.assist.models import AssistChain, AssistSetup, RewardCode
 from campaigns.assist.services import reward_codes_add
 from campaigns.models import Campaign, CampaignLink
 from tests.factories import StaffFactory
@@ -73,4 +73,5 @@ def test_a_customer_gets_two_friends_to_help_and_sees_their_code(chromium, phone
             assert chain.reward_status == AssistChain.Reward.GIVEN and chain.assist_count == 2
     finally:  # the browser bank is shared by the journeys: leave no running campaign behind
         with in_browser_bank():
+            RewardCode.objects.filter(setup=setup).delete()  # given codes protect their chain
             Campaign.objects.filter(pk=campaign.pk).delete()
