@@ -357,7 +357,7 @@ def staff_leaderboard(
     scope = staff_visible(viewer=viewer).filter(left_at__isnull=True)
     if branch is not None:
         scope = scope.filter(branch__path__startswith=branch.path)
-    scope_sql, scope_params = scope.values("pk").query.sql_with_params()
+    scope_sql, scope_params = scope.order_by().values("pk").query.sql_with_params()
     # The whole bank: every row of the period's blocks and days; a branch's staff: theirs only.
     whole_bank = viewer.role == Staff.Role.HQ_ADMIN and (branch is None or branch.parent_id is None)
     sums_sql, sums_params = _period_sums_sql(level="staff", column=column, period=period, scoped=not whole_bank)
@@ -365,17 +365,22 @@ def staff_leaderboard(
         WITH scoped(id) AS ({scope_sql}),
         figures AS ({sums_sql}),
         board AS (
-            SELECT s.id, s.name, s.employee_no AS code, b.id AS branch_id, b.name AS branch_name,
-                   COALESCE(f.value, 0) AS value, COALESCE(f.previous, 0) AS previous
+            SELECT s.id, s.name, COALESCE(f.value, 0) AS value, COALESCE(f.previous, 0) AS previous
             FROM {Staff._meta.db_table} s
-            JOIN {Branch._meta.db_table} b ON b.id = s.branch_id
             LEFT JOIN figures f ON f.id = s.id
             WHERE s.id IN (SELECT scoped.id FROM scoped)
         ),
-        page AS (
+        -- Ranked on narrow rows; names of branches and codes only for the page's rows.
+        ranked AS (
             SELECT board.*, RANK() OVER (ORDER BY value DESC) AS rank,
                    RANK() OVER (ORDER BY previous DESC) AS previous_rank
             FROM board ORDER BY rank, name, id LIMIT %s OFFSET %s
+        ),
+        page AS (
+            SELECT ranked.*, s.employee_no AS code, b.id AS branch_id, b.name AS branch_name
+            FROM ranked
+            JOIN {Staff._meta.db_table} s ON s.id = ranked.id
+            JOIN {Branch._meta.db_table} b ON b.id = s.branch_id
         ),
         totals AS (
             SELECT COUNT(*) AS row_count, COALESCE(SUM(value), 0)::{total_type} AS total,
