@@ -176,6 +176,78 @@ def burst(code: str) -> dict:
     return {"requests": BURST, "seconds": round(time.perf_counter() - started, 3), "ok": statuses.count(200)}
 
 
+CLAIMS, CLAIM_UNITS = 500, 20  # simultaneous claims of a limited-quota offer, and its units
+
+
+def claim_burst() -> dict:
+    """CLAIMS customers claim a fresh CLAIM_UNITS-unit offer at the same moment (as when an offer
+    opens): each first opens the campaign link (its visitor cookie and CSRF token), then all claims
+    are released together. Reports claims/s over the burst, p99 of a claim, and how many succeeded."""
+    import http.client
+    import threading
+    from http.cookies import SimpleCookie
+    from urllib.parse import urlencode
+
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings.dev")
+    offer = manage("campaign_quota_offer", "--bank", "gpnsh", "--units", str(CLAIM_UNITS), env=env).split()[-1]
+    headers = {"Host": BANK_HOST, "User-Agent": "Mozilla/5.0 (iPhone) Mobile MicroMessenger"}
+    barrier, statuses, latencies, failures = threading.Barrier(CLAIMS + 1), [], [], []
+
+    def customer(n: int):
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=120)
+            connection.request("GET", f"/c/{offer}", headers=headers)
+            page = connection.getresponse()
+            html = page.read().decode()
+            cookies = SimpleCookie()
+            for header in page.headers.get_all("Set-Cookie") or []:
+                cookies.load(header)
+            token = cookies["csrftoken"].value
+            version = re.search(r'name="consent_version" value="(\d+)"', html).group(1)
+            body = urlencode({"mobile": f"1390000{n:04d}", "consent": "on", "consent_version": version})
+            claim_headers = {
+                **headers,
+                "Cookie": "; ".join(f"{k}={m.value}" for k, m in cookies.items()),
+                "X-CSRFToken": token,
+                "Content-Type": "application/x-www-form-urlencoded",
+            }
+        except Exception as exc:
+            failures.append(repr(exc))
+            barrier.wait()
+            return
+        barrier.wait()
+        started = time.perf_counter()
+        try:
+            connection.request("POST", f"/c/{offer}/claim", body=body, headers=claim_headers)
+            response = connection.getresponse()
+            response.read()
+            statuses.append(response.status)
+            latencies.append(time.perf_counter() - started)
+        except Exception as exc:
+            failures.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=customer, args=(n,)) for n in range(CLAIMS)]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - started
+    latencies.sort()
+    return {
+        "claims": CLAIMS,
+        "units": CLAIM_UNITS,
+        "claims_per_s": round(len(statuses) / seconds, 1) if seconds else None,
+        "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 1) if latencies else None,
+        "succeeded": statuses.count(302),
+        "sold_out": statuses.count(410),
+        "other": len(statuses) - statuses.count(302) - statuses.count(410) + len(failures),
+    }
+
+
 def ingest() -> dict:
     """Empty the tracking inbox the cases above filled; hits turned into visitors and events per second."""
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings.dev")
@@ -235,6 +307,7 @@ def main(names: list[str]) -> None:
             results[case.name] = wrk(case, code)
             if case.name == "track_first_scan":
                 extra["burst_first_scans"] = burst(code)
+                extra["claim_burst"] = claim_burst()
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=20)
@@ -256,6 +329,12 @@ def main(names: list[str]) -> None:
         f"(wrk -t2 -c{CONNECTIONS} -d{DURATION}; granian wsgi, 2 workers x {THREADS} blocking threads;"
         f" written to {RESULTS.relative_to(BASE_DIR)})"
     )
+    # Case `stats`: the statistics at scale, timed in process (benchmarks/stats.py), once the
+    # servers are gone. Its first run generates a bank of 10M events, which takes a while.
+    if not names or "stats" in names:
+        from benchmarks import stats
+
+        stats.measure()
 
 
 if __name__ == "__main__":

@@ -5,10 +5,10 @@ correction) gives the same rows: it cannot double count.
 
 - Live: a statement trigger on `insights_event` (migration 0006) writes the (day, staff) of every
   new non-bot event into `RollupPending`, in the event's own transaction, whatever wrote it (the
-  ingest's SQL, `event_record`, the generator). `rollup_pending` takes those rows with
-  `FOR UPDATE SKIP LOCKED` (so it never waits for, nor misses, an event still being committed: a
-  row locked by one is left for the next run), recomputes the staff-days, then their branches' and
-  the bank's days. `manage.py insights_rollup --follow` runs it every 30 s.
+  ingest's SQL or `event_record`; `insights_generate` skips it and rolls its days up itself).
+  `rollup_pending` takes those rows with `FOR UPDATE SKIP LOCKED` (so it never waits for, nor
+  misses, an event still being committed: a row locked by one is left for the next run),
+  recomputes the staff-days, then their branches' and the bank's days. `manage.py insights_rollup --follow` runs it every 30 s.
 - Any day: `rollup_day` recomputes the whole day at all three levels (`insights_rollup --date`).
 
 Spans: ranking every staff member of a bank over a long period would read one row per person per
@@ -28,10 +28,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import secrets
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.core.cache import cache
 from django.db import connection, transaction
 
 from insights.models import DailyFigures
@@ -115,6 +117,27 @@ STAFF_ALL_SQL = _figures_sql(
 BRANCH_ALL_SQL = _figures_sql(table="insights_branchday", keys=["branch_id"], where="AND e.branch_id IS NOT NULL")
 
 
+VERSION_KEY = "insights:rollup-version"
+
+
+def rollup_version() -> str:
+    """Changes whenever rollups change (per bank: cache keys carry the schema). Whatever is
+    computed from rollups may be cached under it; nothing depends on the cache for correctness."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = secrets.token_hex(4)
+        cache.add(VERSION_KEY, version, None)
+        version = cache.get(VERSION_KEY, version)
+    return version
+
+
+def _rollups_changed() -> None:
+    # Now, and again once committed: a reader between the two may cache what it read under the
+    # first version, which the second one retires.
+    cache.set(VERSION_KEY, secrets.token_hex(4), None)
+    transaction.on_commit(lambda: cache.set(VERSION_KEY, secrets.token_hex(4), None), robust=True)
+
+
 def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """The first instant of `day` and of the next day, Asia/Shanghai."""
     start = dt.datetime.combine(day, dt.time.min, tzinfo=_TZ)
@@ -166,6 +189,7 @@ def spans_rebuild(days: Iterable[dt.date]) -> None:
     directly, e.g. an import of figures from another system)."""
     with transaction.atomic(), connection.cursor() as cursor:
         _spans_recompute(cursor, days)
+        _rollups_changed()
 
 
 def rollup_pending(*, batch: int = PENDING_BATCH) -> int:
@@ -187,6 +211,8 @@ def rollup_pending(*, batch: int = PENDING_BATCH) -> int:
             by_day[day].add(staff_id)
         for day, staff_ids in sorted(by_day.items()):
             _staff_days_recompute(cursor, day, sorted(s for s in staff_ids if s))
+        if by_day:
+            _rollups_changed()
         return sum(len(s) for s in by_day.values())
 
 

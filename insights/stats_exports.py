@@ -4,6 +4,7 @@
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from insights.statistics import METRICS, Leaderboard, Period, metric_label
 from org.exports import cell, spreadsheet
@@ -36,7 +37,7 @@ def staff_leaderboard_export(*, viewer: Staff, board: Leaderboard, fmt: str, bra
         _("Branch"),
         board.metric_label,
         _("Previous period"),
-        _("Change"),
+        pgettext("compared with the previous period", "Change"),
         _("Previous rank"),
     ]
     rows = (
@@ -75,7 +76,7 @@ def branch_leaderboard_export(*, viewer: Staff, board: Leaderboard, fmt: str) ->
         board.metric_label,
         _("Per staff member"),
         _("Previous period"),
-        _("Change"),
+        pgettext("compared with the previous period", "Change"),
         _("Previous rank"),
     ]
     rows = (

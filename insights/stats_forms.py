@@ -3,6 +3,7 @@ to rank per head."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from insights.rollups import stats_today
 from insights.statistics import METRICS, PERIOD_LABELS, PERIODS, PeriodError, metric_choices, period_parse
@@ -23,7 +24,10 @@ class StatsFilterForm(forms.Form):
         widget=forms.RadioSelect,
     )
     start = forms.CharField(
-        label=_("From"), required=False, max_length=10, widget=forms.DateInput(attrs={"type": "date"})
+        label=pgettext_lazy("start of a date range", "From"),
+        required=False,
+        max_length=10,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     end = forms.CharField(label=_("To"), required=False, max_length=10, widget=forms.DateInput(attrs={"type": "date"}))
     metric = forms.ChoiceField(label=_("Metric"), choices=(), required=False)

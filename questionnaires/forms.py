@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from org.models import Branch, Staff
 from questionnaires.models import Question, Questionnaire
@@ -87,7 +88,11 @@ class QuestionForm(forms.ModelForm):
 
 
 class ResultsFilterForm(forms.Form):
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label=pgettext_lazy("start of a date range", "From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     staff = forms.ModelChoiceField(label=_("Account manager"), queryset=Staff.objects.none(), required=False)
     branch = forms.ModelChoiceField(label=_("Branch"), queryset=Branch.objects.none(), required=False)

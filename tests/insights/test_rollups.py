@@ -372,3 +372,25 @@ def test_leaderboards_read_from_spans_agree_with_the_days(bank):
         assert values[person.pk] == (straight(person, period), straight(person, period.previous()))
     branches = statistics.branch_leaderboard(viewer=hq, period=period, metric="scans")
     assert sum(row.value for row in branches.rows) == straight(ann, period) + straight(bob, period)
+
+
+def test_the_bank_wide_board_is_cached_until_the_rollups_change(bank):
+    from insights import statistics
+    from insights.statistics import Period
+
+    hq, ann = StaffFactory(role=Staff.Role.HQ_ADMIN), StaffFactory()
+    today = dt.datetime.now(SH).date()
+    event_record(kind=Event.Kind.SCAN, staff=ann)
+    rollup_pending()
+    period = Period(today, today)
+
+    def anns_scans():
+        board = statistics.staff_leaderboard(viewer=hq, period=period, metric="scans")
+        return next(row.value for row in board.rows if row.id == ann.pk)
+
+    assert anns_scans() == 1
+    StaffDay.objects.filter(staff=ann).update(scans=50)  # behind the rollups' back: not seen
+    assert anns_scans() == 1
+    event_record(kind=Event.Kind.SCAN, staff=ann)
+    rollup_pending()  # the rollups changed: the board is computed afresh
+    assert anns_scans() == 2
