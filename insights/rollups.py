@@ -8,7 +8,8 @@ correction) gives the same rows: it cannot double count.
   ingest's SQL or `event_record`; `insights_generate` skips it and rolls its days up itself).
   `rollup_pending` takes those rows with `FOR UPDATE SKIP LOCKED` (so it never waits for, nor
   misses, an event still being committed: a row locked by one is left for the next run),
-  recomputes the staff-days, then their branches' and the bank's days. `manage.py insights_rollup --follow` runs it every 30 s.
+  recomputes the staff-days, then their branches' and the bank's days. `manage.py insights_rollup
+  --follow` runs it every 30 s.
 - Any day: `rollup_day` recomputes the whole day at all three levels (`insights_rollup --date`).
 
 Spans: ranking every staff member of a bank over a long period would read one row per person per
