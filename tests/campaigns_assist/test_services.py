@@ -77,9 +77,9 @@ def test_a_higher_cap_allows_more_chains(link, consent, setup):
 @pytest.mark.parametrize(
     ("window", "message"),
     [
-        ({"starts_at_days": 1, "ends_at_days": 5}, "starts on"),
-        ({"starts_at_days": -5, "ends_at_days": -1}, "has ended"),
-        ({"status": "stopped"}, "has ended"),
+        ({"starts_at_days": 1, "ends_at_days": 5}, "将于"),
+        ({"starts_at_days": -5, "ends_at_days": -1}, "已结束"),
+        ({"status": "stopped"}, "已结束"),
     ],
 )
 def test_no_start_or_assist_outside_the_window(bank, manager, consent, window, message):
