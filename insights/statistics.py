@@ -302,7 +302,10 @@ class LeaderboardRow:
 
     @property
     def rank_change(self) -> int:
-        """Places gained since the previous period (negative: places lost)."""
+        """Places gained since the previous period (negative: places lost); 0 for a row with nothing
+        in the previous period (everyone at zero shares first place, so "↓3" would mislead)."""
+        if not self.previous:
+            return 0
         return self.previous_rank - self.rank
 
 
@@ -363,6 +366,7 @@ def staff_leaderboard(
     The whole bank's board (18,000 people) is cached until the rollups next change (`rollup_version`;
     at most `BOARD_CACHE_SECONDS`): it is the same for every head-office viewer, and today's figures
     are up to half a minute behind anyway."""
+    _check_metric(metric)  # before it goes into a cache key or SQL
     whole_bank = viewer.role == Staff.Role.HQ_ADMIN and (branch is None or branch.parent_id is None)
     if not whole_bank:
         return _staff_board(viewer=viewer, period=period, metric=metric, branch=branch, limit=limit, offset=offset)

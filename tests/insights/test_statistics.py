@@ -349,3 +349,13 @@ def test_head_office_ranks_the_whole_bank_from_the_top_branch_or_without_one(org
     assert everyone.total == from_top.total == 3
     assert everyone.count == from_top.count == Staff.objects.filter(left_at__isnull=True).count()
     assert (one_branch.total, [row.name for row in one_branch.rows]) == (1, ["五号"])
+
+
+def test_no_rank_movement_is_shown_for_those_with_nothing_in_the_previous_period(org):
+    period = Period(DAY, DAY)
+    staff_day(org["m1"], DAY, leads=3)
+    staff_day(org["m2"], DAY, leads=1)
+    board = statistics.staff_leaderboard(viewer=org["hq"], period=period, metric="leads")
+    rows = {row.name: row for row in board.rows}
+    # Everyone was at zero (tied first) the day before: second place now is not "down one".
+    assert (rows["二号"].rank, rows["二号"].previous_rank, rows["二号"].rank_change) == (2, 1, 0)
