@@ -251,13 +251,19 @@ def timed(call: Callable[[], object], runs: int = RUNS) -> dict:
 
 def explain_slowest(label: str, call: Callable[[], object]) -> str:
     """The EXPLAIN (ANALYZE, BUFFERS) of the slowest query `call` runs, for the report."""
-    from django.db import connection
+    from django.core.cache import cache
+    from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
+    cache.clear()  # the query, not a cached answer
     with CaptureQueriesContext(connection) as captured:
         call()
-    slowest = max(captured.captured_queries, key=lambda q: float(q["time"]))
-    with connection.cursor() as cursor:
+    queries = [q for q in captured.captured_queries if not q["sql"].startswith("SET ")]
+    if not queries:
+        return f"== {label}: no query\n"
+    slowest = max(queries, key=lambda q: float(q["time"]))
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")  # as statistics._fetch runs it
         cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + slowest["sql"])
         plan = "\n".join(row[0] for row in cursor.fetchall())
     return f"== {label} ({slowest['time']} s)\n{slowest['sql']}\n\n{plan}\n"
