@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from insights.access import can_see_bank_statistics
 from insights.models import BankDay, BranchDay, BranchSpan, DailyFigures, StaffDay, StaffSpan
 from insights.rollups import period_cover, rollup_version
 from org.access import staff_visible
@@ -447,10 +448,6 @@ def _staff_board(*, viewer, period, metric, branch, limit, offset) -> Leaderboar
     )
 
 
-def can_see_branch_leaderboard(*, viewer: Staff) -> bool:
-    return viewer.role == Staff.Role.HQ_ADMIN
-
-
 def branch_leaderboard(
     *,
     viewer: Staff,
@@ -463,7 +460,7 @@ def branch_leaderboard(
     """Head office only: every branch that has current staff or figures in the period, ranked by
     its total for `metric` or, with `per_capita`, by that total per current staff member. Each
     branch counts its own staff's figures (not its sub-branches'). One query."""
-    if not can_see_branch_leaderboard(viewer=viewer):
+    if not can_see_bank_statistics(viewer=viewer):
         raise PermissionDenied
     column = _check_metric(metric)
     total_type = _total_type(metric)
